@@ -1,0 +1,174 @@
+// The dialect-free model every stage shares: policy → target, database → actual, diff → plan.
+// Nothing here talks to a database or a terminal.
+
+/** Type of the partition key column. */
+export type KeyType = 'date' | 'timestamp' | 'timestamptz';
+
+/**
+ * A position on the partition key's axis, as epoch milliseconds.
+ * - date / timestamp: the wall-clock value read as if it were UTC (2024-01-01 → Date.UTC(2024,0,1)).
+ * - timestamptz: the real instant.
+ * -Infinity / +Infinity stand for MINVALUE / MAXVALUE (and '-infinity' / 'infinity').
+ * Using one number type keeps comparisons in the planner trivial and exact.
+ */
+export type KeyPoint = number;
+
+/** A half-open range [from, to) on the key axis. */
+export interface KeyRange {
+  from: KeyPoint;
+  to: KeyPoint;
+}
+
+export interface QualifiedName {
+  schema: string;
+  name: string;
+}
+
+export type StorageKind = 'heap' | 'ao_row' | 'ao_column' | 'external' | 'other';
+
+/** One partition as introspected. */
+export interface ActualPartition {
+  /** The child table. */
+  table: QualifiedName;
+  /** Greenplum 6 partition name (pg_partitions.partitionname), when it has one. */
+  partitionName?: string;
+  /** Greenplum 6 rank (pg_partitions.partitionrank), when it has one. */
+  rank?: number;
+  isDefault: boolean;
+  /** Undefined for the DEFAULT partition. */
+  range?: KeyRange;
+  /** null = the database's default tablespace. */
+  tablespace: string | null;
+  storage: StorageKind;
+  /** Planner estimate (reltuples; -1 or unknown → 0). */
+  rowEstimate: number;
+  /** On-disk size in bytes (estimate). */
+  bytes: number;
+}
+
+/** Everything gppart knows about one managed table. */
+export interface ActualTable {
+  table: QualifiedName;
+  keyColumn: string;
+  keyType: KeyType;
+  /** Sorted by range.from; the DEFAULT partition, if any, is in `defaultPartition`, not here. */
+  partitions: ActualPartition[];
+  defaultPartition: ActualPartition | null;
+  owner: string;
+  tablespace: string | null;
+}
+
+export type Dialect = 'postgres' | 'greenplum6' | 'greenplum7' | 'cloudberry';
+
+export interface ServerInfo {
+  dialect: Dialect;
+  /** e.g. "PostgreSQL 17.5" or "Greenplum Database 6.24.3" */
+  version: string;
+  database: string;
+  /** host:port/database, never a password. */
+  identity: string;
+}
+
+// ---------------------------------------------------------------- target
+
+export type CalendarUnit = 'day' | 'week' | 'month' | 'year';
+
+/** A partition period size, aligned to calendar boundaries (months counted from Jan 1st). */
+export interface Every {
+  unit: CalendarUnit;
+  /** day: 1, week: 1, month: 1|2|3|4|6|12, year: 1 */
+  count: number;
+}
+
+/** One partition the policy wants to exist. */
+export interface TargetPartition {
+  range: KeyRange;
+  /** Which band asked for it (index into TablePolicy.layout). */
+  band: number;
+  every: Every;
+  tablespace: string | null;
+  storage: string | null;
+  /** Proposed child-table name, unique within the table. */
+  name: string;
+}
+
+export interface TargetLayout {
+  /** Sorted by range.from, no gaps inside a run of bands, no overlaps. */
+  partitions: TargetPartition[];
+  /** Partitions wholly before this point are dropped (retention). null = keep forever. */
+  dropBefore: KeyPoint | null;
+  /** The managed span: [first target start, last target end). */
+  managed: KeyRange | null;
+}
+
+// ---------------------------------------------------------------- plan
+
+export type StepKind = 'split' | 'merge' | 'move' | 'unload' | 'drop';
+export const STEP_KINDS: readonly StepKind[] = ['split', 'merge', 'move', 'unload', 'drop'];
+
+/** A partition as a plan refers to it: stable, printable, JSON-safe (no Infinity). */
+export interface PartitionRef {
+  /** Child table name (unqualified; it lives in `schema`). */
+  name: string;
+  schema: string;
+  isDefault: boolean;
+  /** SQL literal text of the key bounds, e.g. '2024-01-01'; 'MINVALUE'/'MAXVALUE'; absent for DEFAULT. */
+  from?: string;
+  to?: string;
+  tablespace?: string | null;
+}
+
+/** The call the executor will run for a step: a function in schema gppart with literal arguments. */
+export interface ProcedureCall {
+  /** e.g. "gppart.split_default" */
+  name: string;
+  /** Arguments in order; arrays are text[]; null is SQL NULL. */
+  args: Array<string | string[] | null>;
+}
+
+export interface Step {
+  kind: StepKind;
+  /** Partitions the step reads (and replaces or removes). */
+  reads: PartitionRef[];
+  /** Partitions that exist after the step. */
+  produces: PartitionRef[];
+  /** Which rule asked for it, in words: "band 1 (every 1 month) wants 2024-03-01 .. 2024-04-01". */
+  reason: string;
+  /** Estimated rows the step moves (or deletes, for drop). */
+  estimatedRows: number;
+  estimatedBytes: number;
+  call: ProcedureCall;
+  /** True for steps that destroy or remove data from the database (drop, unload). */
+  destructive: boolean;
+}
+
+export interface TablePlan {
+  /** "schema.table", unquoted display form. */
+  table: string;
+  schema: string;
+  name: string;
+  keyColumn: string;
+  keyType: KeyType;
+  /** Hash of the ActualTable the plan was computed from. */
+  fingerprint: string;
+  steps: Step[];
+  /** Steps left for later runs by max_steps_per_table. */
+  deferred: number;
+  /** Things the plan will not do that the reviewer must know about. */
+  warnings: string[];
+  /** Partition layout before/after, one line per partition, for the diff view. */
+  layoutBefore: string[];
+  layoutAfter: string[];
+  lock: { mode: 'shared' | 'exclusive'; timeoutMs: number };
+}
+
+export interface Plan {
+  formatVersion: 1;
+  toolVersion: string;
+  /** ISO date (YYYY-MM-DD) or timestamp the plan was computed for. */
+  now: string;
+  server: ServerInfo;
+  policyHash: string;
+  tables: TablePlan[];
+  summary: Record<StepKind, number>;
+}

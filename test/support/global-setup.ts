@@ -1,0 +1,22 @@
+// Starts one real PostgreSQL server for the whole run and stops it at the end.
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedServer, type EmbeddedServer } from '../../src/util/embedded-server.js';
+
+let server: EmbeddedServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  server = await startEmbeddedServer({ quiet: true });
+  project.provide('pgUrl', server.url);
+  project.provide('pgPassword', server.password);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgUrl: string;
+    pgPassword: string;
+  }
+}
