@@ -1,0 +1,52 @@
+// One driver per dialect behind a small interface, as in Atlas and Kysely: adding a dialect adds a
+// file here and a folder in sql/, and never touches the planner or the executor.
+import type pg from 'pg';
+import type { ActualTable, Dialect, ProcedureCall, QualifiedName } from '../plan/model.js';
+
+/** A table that cannot be managed, with the reason (printed as `schema.table: reason`). */
+export class UnsupportedTableError extends Error {
+  constructor(
+    public readonly table: QualifiedName,
+    reason: string,
+  ) {
+    super(`${table.schema}.${table.name}: ${reason}`);
+    this.name = 'UnsupportedTableError';
+  }
+}
+
+export type IntrospectionResult = { ok: true; table: ActualTable } | { ok: false; error: UnsupportedTableError };
+
+export interface DialectDriver {
+  readonly dialect: Dialect;
+  /** Folder under sql/ holding this dialect's migrations. */
+  readonly sqlFolder: 'postgres' | 'greenplum6';
+  /**
+   * Reads every requested table's partitions with one catalog query per run (not one per
+   * partition or per table). Keys of the result are "schema.table".
+   */
+  introspect(client: pg.ClientBase, tables: QualifiedName[]): Promise<Map<string, IntrospectionResult>>;
+  /** The SQL text of a step's call, with every argument as a quoted literal (for --format sql and the journal). */
+  renderCall(call: ProcedureCall): string;
+}
+
+/** Quote a SQL string literal the way PostgreSQL's quote_literal does. */
+export function sqlLiteral(value: string): string {
+  const escaped = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${escaped.replace(/\\/g, '\\\\')}'`.trim() : `'${escaped}'`;
+}
+
+/** Quote an identifier the way PostgreSQL's quote_ident does (always quoted: never wrong). */
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `SELECT gppart.fn('a', ARRAY['b']::text[], NULL)` — the same text in every dialect. */
+export function renderFunctionCall(call: ProcedureCall): string {
+  const args = call.args.map((a) => {
+    if (a === null) return 'NULL';
+    if (Array.isArray(a)) return a.length === 0 ? `'{}'::text[]` : `ARRAY[${a.map(sqlLiteral).join(', ')}]::text[]`;
+    return sqlLiteral(a);
+  });
+  const [schema, fn] = call.name.split('.');
+  return `SELECT ${sqlIdent(schema!)}.${sqlIdent(fn!)}(${args.join(', ')})`;
+}
