@@ -1,0 +1,44 @@
+-- The gppart schema and its bookkeeping tables. gppart.migrations is created by the installer
+-- itself (it must exist before the first migration is recorded).
+CREATE SCHEMA IF NOT EXISTS gppart;
+
+-- One row per `gppart apply`.
+CREATE TABLE gppart.applies (
+  id bigserial PRIMARY KEY,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed', 'partial')),
+  db_user text NOT NULL DEFAULT current_user,
+  client text,
+  tool_version text,
+  policy_hash text,
+  plan_hash text,
+  now_value text
+);
+
+-- One row per step, written in the step's own transaction.
+CREATE TABLE gppart.journal (
+  id bigserial PRIMARY KEY,
+  apply_id bigint NOT NULL REFERENCES gppart.applies (id),
+  table_name text NOT NULL,
+  step_no int NOT NULL,
+  kind text NOT NULL,
+  call text NOT NULL,
+  status text NOT NULL CHECK (status IN ('started', 'done', 'failed')),
+  rows bigint,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  error text
+);
+
+CREATE INDEX journal_apply_idx ON gppart.journal (apply_id, step_no);
+
+-- The actual state of each table before and after an apply.
+CREATE TABLE gppart.snapshots (
+  apply_id bigint NOT NULL REFERENCES gppart.applies (id),
+  phase text NOT NULL CHECK (phase IN ('before', 'after')),
+  table_name text NOT NULL,
+  state jsonb NOT NULL,
+  taken_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (apply_id, phase, table_name)
+);

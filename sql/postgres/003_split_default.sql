@@ -1,0 +1,94 @@
+-- gppart.split_default: new partitions cut out of the DEFAULT partition, its rows moved in one pass.
+--
+-- Lock: ACCESS EXCLUSIVE on the parent (ONLY, so not every partition is locked), taken first,
+-- before any check. DETACH PARTITION needs that lock anyway; taking it up front means the checks
+-- see the state the changes act on, and there is no lock upgrade to deadlock on. Concurrent
+-- readers and writers of the table wait until the step's transaction ends, then see the new
+-- layout: no write is lost or routed to a partition that is about to change. The DEFAULT itself
+-- is locked ACCESS EXCLUSIVE by the detach.
+CREATE OR REPLACE FUNCTION gppart.split_default(
+  p_schema text, p_table text,
+  p_starts text[], p_ends text[], p_names text[], p_tablespaces text[], p_storage text
+) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_label text := format('%I.%I', p_schema, p_table);
+  v_key record;
+  v_new record;
+  v_part record;
+  v_default regclass;
+  v_storage text;
+  v_tablespaces text[] := '{}';
+  v_columns text;
+  v_before bigint;
+  v_after bigint;
+  v_moved bigint := 0;
+  v_in_new bigint := 0;
+  v_child regclass;
+BEGIN
+  v_key := gppart._part_key(p_schema, p_table);
+  EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', v_key.parent);
+
+  -- Preconditions, all before the first change.
+  v_new := gppart._check_new_ranges(v_label, v_key.key_type, p_starts, p_ends, p_names, p_tablespaces);
+  FOR v_part IN SELECT * FROM gppart._partitions(v_label, v_key.parent, v_key.key_type) LOOP
+    IF v_part.is_default THEN
+      v_default := v_part.child;
+      CONTINUE;
+    END IF;
+    FOR i IN 1 .. cardinality(p_starts) LOOP
+      IF v_new.lo[i] < v_part.hi AND v_part.lo < v_new.hi[i] THEN
+        PERFORM gppart._raise(v_label, format('new range [%s, %s) overlaps partition %s',
+          p_starts[i], p_ends[i], v_part.child));
+      END IF;
+    END LOOP;
+  END LOOP;
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    IF EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = p_schema AND c.relname = p_names[i]) THEN
+      PERFORM gppart._raise(v_label, format('name %I.%I is taken', p_schema, p_names[i]));
+    END IF;
+    v_tablespaces := v_tablespaces || gppart._tablespace_clause(v_label, p_tablespaces[i]);
+  END LOOP;
+  v_storage := gppart._storage_clause(v_label, p_storage);
+
+  IF v_default IS NOT NULL THEN
+    v_before := gppart._count(v_default);
+    -- Detached, the DEFAULT no longer blocks creating partitions for ranges it holds rows of.
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', v_key.parent, v_default);
+  END IF;
+
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%s) TO (%s)%s%s',
+      p_schema, p_names[i], v_key.parent,
+      gppart._bound_sql(v_key.key_type, p_starts[i]), gppart._bound_sql(v_key.key_type, p_ends[i]),
+      v_storage, v_tablespaces[i]);
+    PERFORM gppart._copy_owner_and_grants(v_key.parent, format('%I.%I', p_schema, p_names[i])::regclass);
+  END LOOP;
+
+  IF v_default IS NULL THEN
+    RETURN 0;
+  END IF;
+
+  -- One scan of the DEFAULT: each row in a new range is deleted there and inserted once through
+  -- the parent, which routes it to its new partition (the DEFAULT is detached, so nowhere else).
+  v_columns := gppart._columns(v_key.parent);
+  EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) INSERT INTO %s (%s) SELECT %s FROM moved',
+    v_default, gppart._range_predicate(v_key.key_column, v_key.key_type, p_starts, p_ends), v_columns,
+    v_key.parent, v_columns, v_columns);
+  GET DIAGNOSTICS v_moved = ROW_COUNT;
+
+  EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s DEFAULT', v_key.parent, v_default);
+
+  v_after := gppart._count(v_default);
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    v_child := format('%I.%I', p_schema, p_names[i])::regclass;
+    v_in_new := v_in_new + gppart._count(v_child);
+  END LOOP;
+  IF v_before <> v_after + v_moved OR v_in_new <> v_moved THEN
+    PERFORM gppart._raise(v_label, format(
+      'row counts do not add up (DEFAULT before %s, DEFAULT after %s, moved %s, in new partitions %s); rolled back',
+      v_before, v_after, v_moved, v_in_new));
+  END IF;
+  RETURN v_moved;
+END $$;
