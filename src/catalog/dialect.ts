@@ -50,3 +50,17 @@ export function renderFunctionCall(call: ProcedureCall): string {
   const [schema, fn] = call.name.split('.');
   return `SELECT ${sqlIdent(schema!)}.${sqlIdent(fn!)}(${args.join(', ')})`;
 }
+
+/**
+ * The statements of one step's transaction, as apply runs them and as `--format sql` prints them:
+ * the policy's lock timeout, an ACCESS EXCLUSIVE lock on the parent for lock.mode exclusive, the call.
+ */
+export function stepTransactionSql(
+  callSql: string,
+  lock: { mode: 'shared' | 'exclusive'; timeoutMs: number },
+  table: { schema: string; name: string },
+): { begin: string[]; call: string; commit: string } {
+  const begin = ['BEGIN', `SET LOCAL lock_timeout = '${Math.max(0, Math.floor(lock.timeoutMs))}ms'`];
+  if (lock.mode === 'exclusive') begin.push(`LOCK TABLE ${sqlIdent(table.schema)}.${sqlIdent(table.name)} IN ACCESS EXCLUSIVE MODE`);
+  return { begin, call: callSql, commit: 'COMMIT' };
+}

@@ -90,6 +90,11 @@ export interface TargetPartition {
   storage: string | null;
   /** Proposed child-table name, unique within the table. */
   name: string;
+  /**
+   * Set when the period is shorter than its grid period because it was cut at the boundary with a
+   * band whose grid does not nest in this one (weeks next to months): says where and why.
+   */
+  clipped?: string;
 }
 
 export interface TargetLayout {
@@ -159,6 +164,8 @@ export interface TablePlan {
   /** Partition layout before/after, one line per partition, for the diff view. */
   layoutBefore: string[];
   layoutAfter: string[];
+  /** The introspected partitions the plan was computed from (DEFAULT last), for stale-plan messages. */
+  partitionsBefore?: PartitionRef[];
   lock: { mode: 'shared' | 'exclusive'; timeoutMs: number };
 }
 

@@ -1,0 +1,210 @@
+// Runs a plan: lock → stale check → snapshot → one transaction per step with its journal row →
+// snapshot → re-plan. Dialect-free: SQL comes from the driver and the state store.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DialectDriver } from '../catalog/dialect.js';
+import type { Session } from '../catalog/connection.js';
+import {
+  beginApply,
+  beginStep,
+  finishApply,
+  isInstalled,
+  journalDone,
+  journalFailed,
+  journalStart,
+  runCall,
+  saveSnapshot,
+  tryLockTable,
+  unlockTable,
+  type LockHolder,
+} from '../catalog/state-store.js';
+import type { ActualTable, Plan, Step, TablePlan } from '../plan/model.js';
+import { fingerprint } from '../plan/fingerprint.js';
+import { describeLayoutChange, snapshotOf } from './snapshot.js';
+
+export class ApplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApplyError';
+  }
+}
+
+export interface StepEvent {
+  table: string;
+  /** 1-based position among all steps of the apply. */
+  index: number;
+  total: number;
+  step: Step;
+}
+
+export interface ApplyListener {
+  onStart?(applyId: number, total: number): void;
+  onStepStart?(e: StepEvent): void;
+  onStepDone?(e: StepEvent & { rows: number; ms: number }): void;
+  onStepFailed?(e: StepEvent & { error: string; ms: number }): void;
+}
+
+export interface StepOutcome {
+  table: string;
+  kind: Step['kind'];
+  status: 'done' | 'failed' | 'skipped';
+  rows: number;
+  ms: number;
+  error?: string;
+}
+
+export interface ApplyResult {
+  applyId: number;
+  status: 'done' | 'failed' | 'partial';
+  outcomes: StepOutcome[];
+  /** The re-plan after the last step; empty when the database converged. */
+  replan: Plan;
+  snapshotFiles: string[];
+}
+
+export interface ApplyOptions {
+  session: Session;
+  driver: DialectDriver;
+  plan: Plan;
+  /** Introspects the given tables again (same driver and session). */
+  reintrospect(tables: TablePlan[]): Promise<Map<string, ActualTable>>;
+  /** Computes the plan again for the same policy and now. */
+  replan(): Promise<Plan>;
+  stateDir: string;
+  listener?: ApplyListener;
+  client: string;
+  toolVersion: string;
+  planHash: string;
+}
+
+function holderText(table: string, h: LockHolder | null): string {
+  if (!h) return `${table} is locked by another gppart apply (its session could not be identified)`;
+  const who = h.applicationName || 'another session';
+  return `${table} is locked by ${who} (pid ${h.pid}, user ${h.user}${h.client ? ` from ${h.client}` : ''}, connected since ${h.since}); try again when it has finished`;
+}
+
+export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
+  const { session, driver, plan } = opts;
+  const client = session.client;
+  if (!(await isInstalled(client))) {
+    throw new ApplyError(`schema gppart is not installed in database ${plan.server.database}; run gppart init first`);
+  }
+  const tables = plan.tables.filter((t) => t.steps.length > 0);
+  const locked: string[] = [];
+  const release = async () => {
+    for (const t of locked.splice(0)) await unlockTable(client, t).catch(() => undefined);
+  };
+  try {
+    for (const t of tables) {
+      const got = await tryLockTable(client, t.table);
+      if (!got.ok) throw new ApplyError(holderText(t.table, got.holder));
+      locked.push(t.table);
+    }
+
+    // Under the locks, the tables can no longer change through gppart: check they are still
+    // what the plan was computed from.
+    const current = await opts.reintrospect(tables);
+    const stale: string[] = [];
+    for (const t of tables) {
+      const actual = current.get(t.table);
+      if (!actual) {
+        stale.push(`${t.table}: no longer found`);
+        continue;
+      }
+      if (fingerprint(actual) !== t.fingerprint) {
+        stale.push(`${t.table} changed since the plan was made:\n${describeLayoutChange(t, actual)}`);
+      }
+    }
+    if (stale.length) throw new ApplyError(`the plan is stale; run gppart plan again.\n${stale.join('\n')}`);
+
+    const applyId = await beginApply(client, {
+      toolVersion: opts.toolVersion,
+      policyHash: plan.policyHash,
+      planHash: opts.planHash,
+      now: plan.now,
+      client: opts.client,
+    });
+    const total = tables.reduce((n, t) => n + t.steps.length, 0);
+    opts.listener?.onStart?.(applyId, total);
+
+    const snapshotFiles: string[] = [];
+    const stateDir = join(opts.stateDir, plan.server.database);
+    mkdirSync(stateDir, { recursive: true });
+    const before: Record<string, unknown> = {};
+    for (const t of tables) {
+      const snap = snapshotOf(current.get(t.table)!);
+      before[t.table] = snap;
+      await saveSnapshot(client, applyId, 'before', t.table, snap);
+    }
+    const beforeFile = join(stateDir, `apply-${applyId}-before.json`);
+    writeFileSync(beforeFile, JSON.stringify({ applyId, phase: 'before', now: plan.now, tables: before }, null, 2) + '\n');
+    snapshotFiles.push(beforeFile);
+
+    const outcomes: StepOutcome[] = [];
+    let index = 0;
+    for (const t of tables) {
+      let failed = false;
+      for (const [i, step] of t.steps.entries()) {
+        index++;
+        const ev: StepEvent = { table: t.table, index, total, step };
+        if (failed) {
+          // Later steps of a table assume the earlier ones happened.
+          outcomes.push({ table: t.table, kind: step.kind, status: 'skipped', rows: 0, ms: 0 });
+          continue;
+        }
+        const sql = driver.renderCall(step.call);
+        const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, sql);
+        opts.listener?.onStepStart?.(ev);
+        const t0 = performance.now();
+        try {
+          await beginStep(client, t.lock, t);
+          const rows = await runCall(client, sql);
+          await journalDone(client, journalId, rows);
+          await client.query('COMMIT');
+          const ms = performance.now() - t0;
+          outcomes.push({ table: t.table, kind: step.kind, status: 'done', rows, ms });
+          opts.listener?.onStepDone?.({ ...ev, rows, ms });
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const ms = performance.now() - t0;
+          const message = session.redact(stepErrorText(err));
+          await journalFailed(client, journalId, message).catch(() => undefined);
+          outcomes.push({ table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message });
+          opts.listener?.onStepFailed?.({ ...ev, error: message, ms });
+          failed = true;
+        }
+      }
+    }
+
+    const after = await opts.reintrospect(tables);
+    const afterSnaps: Record<string, unknown> = {};
+    for (const t of tables) {
+      const a = after.get(t.table);
+      if (!a) continue;
+      const snap = snapshotOf(a);
+      afterSnaps[t.table] = snap;
+      await saveSnapshot(client, applyId, 'after', t.table, snap);
+    }
+    const afterFile = join(stateDir, `apply-${applyId}-after.json`);
+    writeFileSync(afterFile, JSON.stringify({ applyId, phase: 'after', now: plan.now, tables: afterSnaps }, null, 2) + '\n');
+    snapshotFiles.push(afterFile);
+
+    const anyFailed = outcomes.some((o) => o.status === 'failed');
+    const anyDone = outcomes.some((o) => o.status === 'done');
+    const status = !anyFailed ? 'done' : anyDone ? 'partial' : 'failed';
+    await finishApply(client, applyId, status);
+    const replan = await opts.replan();
+    return { applyId, status, outcomes, replan, snapshotFiles };
+  } finally {
+    await release();
+  }
+}
+
+function stepErrorText(err: unknown): string {
+  const e = err as { message?: string; code?: string; detail?: string; hint?: string };
+  let msg = e.message ?? String(err);
+  if (e.code === '55P03') msg = `could not get the table's lock within the policy's lock.timeout (${msg}); nothing was changed, the step will be planned again`;
+  if (e.detail) msg += ` (${e.detail})`;
+  if (e.hint) msg += ` hint: ${e.hint}`;
+  return msg;
+}

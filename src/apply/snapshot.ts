@@ -1,0 +1,53 @@
+// What an apply records of a table before and after, and how a stale plan explains itself.
+import type { ActualPartition, ActualTable, PartitionRef, TablePlan } from '../plan/model.js';
+import { keyToLiteral } from '../plan/keys.js';
+
+export function partitionRefs(actual: ActualTable): PartitionRef[] {
+  const ref = (p: ActualPartition): PartitionRef => ({
+    schema: p.table.schema,
+    name: p.table.name,
+    isDefault: p.isDefault,
+    ...(p.range ? { from: keyToLiteral(actual.keyType, p.range.from), to: keyToLiteral(actual.keyType, p.range.to) } : {}),
+    tablespace: p.tablespace,
+  });
+  const refs = actual.partitions.map(ref);
+  if (actual.defaultPartition) refs.push(ref(actual.defaultPartition));
+  return refs;
+}
+
+export interface TableSnapshot {
+  table: string;
+  keyColumn: string;
+  keyType: string;
+  partitions: Array<PartitionRef & { rowEstimate: number; bytes: number; storage: string }>;
+}
+
+export function snapshotOf(actual: ActualTable): TableSnapshot {
+  const all = [...actual.partitions, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
+  const refs = partitionRefs(actual);
+  return {
+    table: `${actual.table.schema}.${actual.table.name}`,
+    keyColumn: actual.keyColumn,
+    keyType: actual.keyType,
+    partitions: refs.map((r, i) => ({ ...r, rowEstimate: all[i]!.rowEstimate, bytes: all[i]!.bytes, storage: all[i]!.storage })),
+  };
+}
+
+function refLine(r: PartitionRef): string {
+  const range = r.isDefault ? 'DEFAULT' : `[${r.from}, ${r.to})`;
+  return `${r.schema}.${r.name} ${range} tablespace ${r.tablespace ?? 'default'}`;
+}
+
+/** "+ added …", "- removed …" lines between the plan's view of a table and what is there now. */
+export function describeLayoutChange(planned: TablePlan, actual: ActualTable): string {
+  if (!planned.partitionsBefore) return '  (its partitions, bounds or tablespaces differ)';
+  const was = new Set(planned.partitionsBefore.map(refLine));
+  const now = new Set(partitionRefs(actual).map(refLine));
+  const lines: string[] = [];
+  for (const l of was) if (!now.has(l)) lines.push(`  - ${l}`);
+  for (const l of now) if (!was.has(l)) lines.push(`  + ${l}`);
+  if (planned.keyColumn !== actual.keyColumn || planned.keyType !== actual.keyType) {
+    lines.push(`  partition key was ${planned.keyColumn} ${planned.keyType}, is ${actual.keyColumn} ${actual.keyType}`);
+  }
+  return lines.length ? lines.join('\n') : '  (storage of a partition changed)';
+}

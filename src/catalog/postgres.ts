@@ -1,0 +1,195 @@
+// Declarative partitioning catalogs (pg_partitioned_table, relpartbound): PostgreSQL 12+, and
+// Greenplum 7 / Cloudberry / WarehousePG, which inherit them.
+import type pg from 'pg';
+import type { ActualPartition, ActualTable, Dialect, KeyType, QualifiedName, StorageKind } from '../plan/model.js';
+import { literalToKey } from '../plan/keys.js';
+import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
+
+/**
+ * One row per requested table (with no child columns) plus one per partition. Everything is
+ * read in this single statement, so the cost is one round trip whatever the partition count.
+ * Sizes come from relpages, not pg_relation_size(): a stat() per partition is what makes
+ * catalog tools slow on tables with tens of thousands of partitions.
+ */
+export const POSTGRES_INTROSPECTION_SQL = `
+WITH req AS (
+  SELECT r.schema_name, r.table_name
+  FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
+), parent AS (
+  SELECT req.schema_name, req.table_name, c.oid, c.relkind, pt.partstrat, pt.partnatts,
+         pt.partattrs[0] AS key_attnum, pg_get_userbyid(c.relowner) AS owner,
+         ts.spcname AS tablespace
+  FROM req
+  LEFT JOIN pg_namespace n ON n.nspname = req.schema_name
+  LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = req.table_name
+  LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+  LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+)
+SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text AS relkind,
+       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace,
+       a.attname AS key_column, format_type(a.atttypid, a.atttypmod) AS key_type,
+       cn.nspname AS child_schema, cc.relname AS child_name, cc.relkind::text AS child_relkind,
+       pg_get_expr(cc.relpartbound, cc.oid) AS bound,
+       cts.spcname AS child_tablespace, cc.reltuples::float8 AS reltuples,
+       cc.relpages::int8 * current_setting('block_size')::int8 AS bytes,
+       am.amname AS access_method
+FROM parent p
+LEFT JOIN pg_attribute a ON a.attrelid = p.oid AND a.attnum = p.key_attnum AND p.key_attnum > 0
+LEFT JOIN pg_inherits i ON i.inhparent = p.oid AND p.partstrat IS NOT NULL
+LEFT JOIN pg_class cc ON cc.oid = i.inhrelid
+LEFT JOIN pg_namespace cn ON cn.oid = cc.relnamespace
+LEFT JOIN pg_tablespace cts ON cts.oid = cc.reltablespace
+LEFT JOIN pg_am am ON am.oid = cc.relam
+ORDER BY p.schema_name, p.table_name, cn.nspname, cc.relname`;
+
+export interface PostgresCatalogRow {
+  schema_name: string;
+  table_name: string;
+  found: boolean;
+  relkind: string | null;
+  partstrat: string | null;
+  partnatts: number | null;
+  owner: string | null;
+  tablespace: string | null;
+  key_column: string | null;
+  key_type: string | null;
+  child_schema: string | null;
+  child_name: string | null;
+  child_relkind: string | null;
+  bound: string | null;
+  child_tablespace: string | null;
+  reltuples: number | null;
+  bytes: string | number | null;
+  access_method: string | null;
+}
+
+const KEY_TYPES: Record<string, KeyType> = {
+  date: 'date',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+};
+
+function keyTypeOf(formatted: string): KeyType | undefined {
+  // format_type keeps a precision modifier: "timestamp(0) without time zone"
+  return KEY_TYPES[formatted.replace(/\(\d+\)/, '')];
+}
+
+const RANGE_BOUND = /^FOR VALUES FROM \((.+)\) TO \((.+)\)$/s;
+
+/** "'2024-01-01'" → "2024-01-01"; MINVALUE/MAXVALUE kept as words. */
+function unquoteBound(text: string): string {
+  const t = text.trim();
+  if (t === 'MINVALUE' || t === 'MAXVALUE') return t;
+  const m = /^'((?:[^']|'')*)'$/.exec(t);
+  if (!m) throw new Error(`unexpected bound ${t}`);
+  return m[1]!.replace(/''/g, "'");
+}
+
+function storageOf(accessMethod: string | null): StorageKind {
+  switch (accessMethod) {
+    case null:
+    case 'heap':
+      return 'heap';
+    case 'ao_row':
+      return 'ao_row';
+    case 'ao_column':
+    case 'aoco':
+      return 'ao_column';
+    default:
+      return 'other';
+  }
+}
+
+/** Pure: catalog rows → one result per requested table. Unit-testable without a server. */
+export function mapPostgresRows(rows: PostgresCatalogRow[], requested: QualifiedName[]): Map<string, IntrospectionResult> {
+  const byTable = new Map<string, PostgresCatalogRow[]>();
+  for (const r of rows) {
+    const k = `${r.schema_name}.${r.table_name}`;
+    const list = byTable.get(k) ?? [];
+    list.push(r);
+    byTable.set(k, list);
+  }
+  const out = new Map<string, IntrospectionResult>();
+  for (const q of requested) {
+    const key = `${q.schema}.${q.name}`;
+    const list = byTable.get(key) ?? [];
+    try {
+      out.set(key, { ok: true, table: mapOneTable(q, list) });
+    } catch (err) {
+      const error = err instanceof UnsupportedTableError ? err : new UnsupportedTableError(q, (err as Error).message);
+      out.set(key, { ok: false, error });
+    }
+  }
+  return out;
+}
+
+function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable {
+  const head = rows[0];
+  if (!head || !head.found) throw new UnsupportedTableError(q, 'table not found');
+  if (head.relkind !== 'p') throw new UnsupportedTableError(q, 'is not a partitioned table');
+  if (head.partstrat !== 'r') {
+    const kind = head.partstrat === 'l' ? 'list' : head.partstrat === 'h' ? 'hash' : `'${head.partstrat}'`;
+    throw new UnsupportedTableError(q, `is ${kind} partitioned; gppart manages range partitioning only`);
+  }
+  if (head.partnatts !== 1) throw new UnsupportedTableError(q, 'has a multi-column partition key; gppart needs one date or timestamp column');
+  if (!head.key_column || !head.key_type) throw new UnsupportedTableError(q, 'is partitioned by an expression; gppart needs a plain date or timestamp column');
+  const keyType = keyTypeOf(head.key_type);
+  if (!keyType) throw new UnsupportedTableError(q, `partition key ${head.key_column} is ${head.key_type}; gppart needs date, timestamp or timestamptz`);
+
+  const partitions: ActualPartition[] = [];
+  let defaultPartition: ActualPartition | null = null;
+  for (const r of rows) {
+    if (!r.child_name) continue;
+    const childName = `${r.child_schema}.${r.child_name}`;
+    if (r.child_relkind === 'p') {
+      throw new UnsupportedTableError(q, `partition ${childName} is itself partitioned; multi-level tables are not supported yet`);
+    }
+    const base = {
+      table: { schema: r.child_schema!, name: r.child_name },
+      tablespace: r.child_tablespace,
+      storage: r.child_relkind === 'f' ? ('external' as const) : storageOf(r.access_method),
+      rowEstimate: Math.max(0, Math.round(r.reltuples ?? 0)),
+      bytes: Number(r.bytes ?? 0),
+    };
+    if (r.bound === 'DEFAULT') {
+      defaultPartition = { ...base, isDefault: true };
+      continue;
+    }
+    const m = r.bound ? RANGE_BOUND.exec(r.bound) : null;
+    if (!m) throw new UnsupportedTableError(q, `partition ${childName} has a bound gppart cannot read: ${r.bound}`);
+    let from: number;
+    let to: number;
+    try {
+      from = literalToKey(keyType, unquoteBound(m[1]!));
+      to = literalToKey(keyType, unquoteBound(m[2]!));
+    } catch (err) {
+      throw new UnsupportedTableError(q, `partition ${childName}: cannot read bound ${r.bound}: ${(err as Error).message}`);
+    }
+    partitions.push({ ...base, isDefault: false, range: { from, to } });
+  }
+  partitions.sort((a, b) => a.range!.from - b.range!.from);
+  return {
+    table: q,
+    keyColumn: head.key_column,
+    keyType,
+    partitions,
+    defaultPartition,
+    owner: head.owner ?? '',
+    tablespace: head.tablespace,
+  };
+}
+
+export function postgresDriver(dialect: Dialect = 'postgres'): DialectDriver {
+  return {
+    dialect,
+    sqlFolder: 'postgres',
+    async introspect(client: pg.ClientBase, tables: QualifiedName[]) {
+      const res = await client.query<PostgresCatalogRow>(POSTGRES_INTROSPECTION_SQL, [
+        tables.map((t) => t.schema),
+        tables.map((t) => t.name),
+      ]);
+      return mapPostgresRows(res.rows, tables);
+    },
+    renderCall: renderFunctionCall,
+  };
+}

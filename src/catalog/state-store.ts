@@ -1,0 +1,185 @@
+// The gppart schema's bookkeeping: applies, journal, snapshots and the per-table advisory lock.
+// Same SQL on every dialect (Greenplum 6 has advisory locks and these tables too).
+import type pg from 'pg';
+import { sqlIdent, sqlLiteral, stepTransactionSql } from './dialect.js';
+
+/** Arbitrary first half of the advisory lock key, so gppart's locks never meet another tool's. */
+const LOCK_CLASS = 0x67707074; // 'gppt'
+
+/** Second half of the key: a stable 31-bit hash of "schema.table". */
+export function tableLockKey(table: string): [number, number] {
+  let h = 0x811c9dc5;
+  for (const ch of Buffer.from(table, 'utf8')) {
+    h ^= ch;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return [LOCK_CLASS, h & 0x7fffffff];
+}
+
+export interface LockHolder {
+  pid: number;
+  applicationName: string;
+  user: string;
+  client: string | null;
+  since: string;
+}
+
+/** Takes the table's session-level advisory lock without waiting; on failure says who holds it. */
+export async function tryLockTable(client: pg.ClientBase, table: string): Promise<{ ok: true } | { ok: false; holder: LockHolder | null }> {
+  const [k1, k2] = tableLockKey(table);
+  const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [k1, k2]);
+  if (r.rows[0]!.ok) return { ok: true };
+  const h = await client.query<{ pid: number; application_name: string; usename: string; client_addr: string | null; backend_start: string }>(
+    `SELECT a.pid, a.application_name, a.usename, host(a.client_addr) AS client_addr, a.backend_start::text AS backend_start
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2
+     LIMIT 1`,
+    [k1, k2],
+  );
+  const row = h.rows[0];
+  return {
+    ok: false,
+    holder: row
+      ? { pid: row.pid, applicationName: row.application_name, user: row.usename, client: row.client_addr, since: row.backend_start }
+      : null,
+  };
+}
+
+export async function unlockTable(client: pg.ClientBase, table: string): Promise<void> {
+  const [k1, k2] = tableLockKey(table);
+  await client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [k1, k2]);
+}
+
+export async function isInstalled(client: pg.ClientBase): Promise<boolean> {
+  const r = await client.query<{ ok: boolean }>(`SELECT to_regclass('gppart.journal') IS NOT NULL AS ok`);
+  return r.rows[0]!.ok;
+}
+
+export interface ApplyRecord {
+  toolVersion: string;
+  policyHash: string;
+  planHash: string;
+  now: string;
+  client: string;
+}
+
+export async function beginApply(client: pg.ClientBase, rec: ApplyRecord): Promise<number> {
+  const r = await client.query<{ id: string }>(
+    `INSERT INTO gppart.applies (started_at, status, client, tool_version, policy_hash, plan_hash, now_value)
+     VALUES (now(), 'running', $1, $2, $3, $4, $5) RETURNING id`,
+    [rec.client, rec.toolVersion, rec.policyHash, rec.planHash, rec.now],
+  );
+  const id = Number(r.rows[0]!.id);
+  // Makes a concurrent apply's "locked by" message name this apply.
+  await client.query(`SET application_name = ${sqlLiteral(`gppart apply ${id}`)}`);
+  return id;
+}
+
+export async function finishApply(client: pg.ClientBase, id: number, status: 'done' | 'failed' | 'partial'): Promise<void> {
+  await client.query(`UPDATE gppart.applies SET finished_at = now(), status = $2 WHERE id = $1`, [id, status]);
+}
+
+export async function saveSnapshot(client: pg.ClientBase, applyId: number, phase: 'before' | 'after', table: string, state: unknown): Promise<void> {
+  await client.query(`INSERT INTO gppart.snapshots (apply_id, phase, table_name, state) VALUES ($1, $2, $3, $4)`, [
+    applyId,
+    phase,
+    table,
+    JSON.stringify(state),
+  ]);
+}
+
+/** Written and committed before the step's transaction starts, so a killed step stays visible as "started". */
+export async function journalStart(client: pg.ClientBase, applyId: number, table: string, stepNo: number, kind: string, call: string): Promise<number> {
+  const r = await client.query<{ id: string }>(
+    `INSERT INTO gppart.journal (apply_id, table_name, step_no, kind, call, status, started_at)
+     VALUES ($1, $2, $3, $4, $5, 'started', clock_timestamp()) RETURNING id`,
+    [applyId, table, stepNo, kind, call],
+  );
+  return Number(r.rows[0]!.id);
+}
+
+/** Runs inside the step's transaction: the step and its "done" row commit together or not at all. */
+export async function journalDone(client: pg.ClientBase, journalId: number, rows: number): Promise<void> {
+  await client.query(`UPDATE gppart.journal SET status = 'done', rows = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, rows]);
+}
+
+export async function journalFailed(client: pg.ClientBase, journalId: number, error: string): Promise<void> {
+  await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, error]);
+}
+
+/** BEGIN with the step's lock settings; the caller runs the call, then COMMIT or ROLLBACK. */
+export async function beginStep(
+  client: pg.ClientBase,
+  lock: { mode: 'shared' | 'exclusive'; timeoutMs: number },
+  table: { schema: string; name: string },
+): Promise<void> {
+  for (const statement of stepTransactionSql('', lock, table).begin) await client.query(statement);
+}
+
+/** Runs a rendered step call and returns the bigint the function returns. */
+export async function runCall(client: pg.ClientBase, sql: string): Promise<number> {
+  const r = await client.query(sql);
+  const row = r.rows[0] as Record<string, unknown> | undefined;
+  const v = row ? Object.values(row)[0] : 0;
+  return Number(v ?? 0);
+}
+
+export async function countRows(client: pg.ClientBase, schema: string, name: string, keyColumn: string): Promise<{ rows: number; keySum: string }> {
+  const r = await client.query<{ n: string; s: string | null }>(
+    `SELECT count(*) AS n, sum(extract(epoch FROM ${sqlIdent(keyColumn)}))::text AS s FROM ${sqlIdent(schema)}.${sqlIdent(name)}`,
+  );
+  return { rows: Number(r.rows[0]!.n), keySum: r.rows[0]!.s ?? '0' };
+}
+
+export interface ApplySummaryRow {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  status: string;
+  user: string;
+  client: string | null;
+  policyHash: string | null;
+  planHash: string | null;
+  now: string | null;
+  stepsDone: number;
+  stepsFailed: number;
+  stepsStarted: number;
+}
+
+export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummaryRow[]> {
+  const r = await client.query(
+    `SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at, a.status, a.db_user, a.client,
+            a.policy_hash, a.plan_hash, a.now_value,
+            count(*) FILTER (WHERE j.status = 'done') AS done,
+            count(*) FILTER (WHERE j.status = 'failed') AS failed,
+            count(*) FILTER (WHERE j.status = 'started') AS started
+     FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id
+     GROUP BY a.id ORDER BY a.id DESC LIMIT $1`,
+    [limit],
+  );
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    startedAt: x.started_at,
+    finishedAt: x.finished_at,
+    status: x.status,
+    user: x.db_user,
+    client: x.client,
+    policyHash: x.policy_hash,
+    planHash: x.plan_hash,
+    now: x.now_value,
+    stepsDone: Number(x.done),
+    stepsFailed: Number(x.failed),
+    stepsStarted: Number(x.started),
+  }));
+}
+
+export async function applyDetails(client: pg.ClientBase, id: number) {
+  const journal = await client.query(
+    `SELECT step_no, table_name, kind, call, status, rows, started_at::text AS started_at, finished_at::text AS finished_at,
+            extract(epoch FROM finished_at - started_at) AS seconds, error
+     FROM gppart.journal WHERE apply_id = $1 ORDER BY id`,
+    [id],
+  );
+  const snaps = await client.query(`SELECT phase, table_name, state FROM gppart.snapshots WHERE apply_id = $1 ORDER BY table_name, phase`, [id]);
+  return { journal: journal.rows, snapshots: snaps.rows };
+}

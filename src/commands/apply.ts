@@ -1,0 +1,131 @@
+import { Args, Flags } from '@oclif/core';
+import { hostname, userInfo } from 'node:os';
+import { connectionFlags, GppartCommand, nowFlag, policyFlags, targetFlag } from '../cli/base.js';
+import { wantsColor } from '../cli/output.js';
+import { askYes } from '../cli/prompt.js';
+import { serverInfo } from '../catalog/connection.js';
+import type { DialectDriver } from '../catalog/dialect.js';
+import { driverFor } from '../catalog/drivers.js';
+import { executePlan } from '../apply/executor.js';
+import { isEmpty } from '../plan/plan.js';
+import type { Plan as PlanDoc } from '../plan/model.js';
+import type { Policy } from '../policy/types.js';
+import { parsePolicyText } from '../policy/load.js';
+import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render/text.js';
+import { computePlan, introspect, loadPolicyFile, parseTargets, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
+import { planOf, readPlanFile, toPlanFile } from '../workflow/planfile.js';
+import { TOOL_VERSION } from '../version.js';
+
+export default class Apply extends GppartCommand {
+  static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
+  static override description = `Computes the plan (or reads PLANFILE written by \`gppart plan --out\`), shows it, asks for confirmation, then runs each step under a per-table advisory lock, with a journal row per step and a snapshot of each table before and after (in schema gppart and as JSON files under --state-dir). Finally it plans again: the result must be empty.
+
+With PLANFILE it applies exactly that plan and refuses it if a table changed since it was made. --auto-approve skips the question but never permits drop or unload steps: those need --allow-destroy too.`;
+  static override examples = [
+    '<%= config.bin %> apply',
+    '<%= config.bin %> apply plan.json',
+    '<%= config.bin %> apply --auto-approve --allow-destroy   # nightly, from a scheduler',
+  ];
+  static override args = {
+    planfile: Args.string({ description: 'A plan written by `gppart plan --out`.', required: false }),
+  };
+  static override flags = {
+    ...policyFlags,
+    ...connectionFlags,
+    ...nowFlag,
+    ...targetFlag,
+    'auto-approve': Flags.boolean({ description: 'Do not ask for confirmation.' }),
+    'allow-destroy': Flags.boolean({ description: 'Permit drop and unload steps under --auto-approve.' }),
+    'state-dir': Flags.string({ description: 'Where to write the local JSON snapshots.', default: 'gppart-state', helpValue: 'DIR' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Apply);
+    let policy: Policy;
+    let plan: PlanDoc;
+    let planHash: string;
+    let driver: DialectDriver;
+    const session = await this.connect(flags['database-url'], 'gppart apply');
+
+    if (args.planfile) {
+      if (flags.now || flags.target) throw new WorkflowError('--now and --target cannot be combined with a PLANFILE: the plan already fixes them');
+      const doc = readPlanFile(args.planfile);
+      plan = planOf(doc);
+      planHash = doc.planHash;
+      const server = await serverInfo(session);
+      if (server.database !== plan.server.database || server.dialect !== plan.server.dialect) {
+        throw new WorkflowError(`${args.planfile} was made for database ${plan.server.database} (${plan.server.dialect}) at ${plan.server.identity}, not ${server.database} (${server.dialect}) at ${server.identity}`);
+      }
+      driver = driverFor(server.dialect);
+      const embedded = parsePolicyText(doc.policy.text, doc.policy.file);
+      const planned = new Set(plan.tables.map((t) => t.table));
+      policy = { ...embedded, tables: embedded.tables.filter((t) => planned.has(`${t.table.schema}.${t.table.name}`)) };
+    } else {
+      const loaded = loadPolicyFile(flags.config);
+      policy = selectTables(loaded.policy, parseTargets(flags.target));
+      const now = resolveNow(flags.now);
+      const run = await computePlan(session, policy, now);
+      plan = run.plan;
+      driver = run.driver;
+      planHash = toPlanFile(plan, { file: flags.config, text: loaded.text }).planHash;
+    }
+
+    const color = wantsColor();
+    this.say(renderPlanText(plan, { color }, (s) => driver.renderCall(s.call)));
+    if (isEmpty(plan)) return;
+
+    const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => s.destructive).map((s) => `${t.table}: ${s.kind}`));
+    if (flags['auto-approve']) {
+      if (destructive.length && !flags['allow-destroy']) {
+        throw new WorkflowError(
+          `the plan has ${destructive.length} destructive step(s) (${destructive.slice(0, 3).join(', ')}${destructive.length > 3 ? ', …' : ''}); --auto-approve needs --allow-destroy to run them`,
+        );
+      }
+    } else {
+      if (destructive.length) this.say(`This plan has ${destructive.length} destructive step(s): data will be removed from the database.`);
+      const ok = await askYes(`Do you want to apply these ${summaryLine(plan).replace(/^Plan: /, '')}\n  Only 'yes' will be accepted.\n\nEnter 'yes' to apply: `);
+      if (!ok) {
+        this.say('Apply cancelled; nothing was changed.');
+        process.exitCode = 1;
+        return;
+      }
+    }
+
+    const who = `${userInfo().username}@${hostname()}`;
+    const result = await executePlan({
+      session,
+      driver,
+      plan,
+      planHash,
+      client: who,
+      toolVersion: TOOL_VERSION,
+      stateDir: flags['state-dir'],
+      reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
+      replan: async () => (await computePlan(session, policy, plan.now)).plan,
+      listener: {
+        onStart: (id, total) => this.say(`\napply ${id}: ${total} step(s)`),
+        onStepStart: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table} …`),
+        onStepDone: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table}: done in ${(e.ms / 1000).toFixed(2)} s, ${formatCount(e.rows)} rows`),
+        onStepFailed: (e) => this.warnLine(`  [${e.index}/${e.total}] ${e.step.kind} ${e.table}: FAILED after ${(e.ms / 1000).toFixed(2)} s: ${e.error}`),
+      },
+    });
+
+    const done = result.outcomes.filter((o) => o.status === 'done');
+    const failed = result.outcomes.filter((o) => o.status === 'failed');
+    const skipped = result.outcomes.filter((o) => o.status === 'skipped');
+    const rows = done.reduce((n, o) => n + o.rows, 0);
+    this.say(
+      `\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${formatCount(rows)} rows moved or removed.`,
+    );
+    this.say(`Snapshots: ${result.snapshotFiles.join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
+    if (!isEmpty(result.replan)) {
+      this.say(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
+      for (const t of result.replan.tables) {
+        if (t.deferred) this.say(`  ${t.table}: ${t.deferred} step(s) deferred by max_steps_per_table`);
+      }
+    } else {
+      this.say('A new plan is empty: the partitions match the policy.');
+    }
+    if (result.status !== 'done') process.exitCode = 1;
+  }
+}

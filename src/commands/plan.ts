@@ -1,0 +1,51 @@
+import { Flags } from '@oclif/core';
+import { connectionFlags, GppartCommand, nowFlag, policyFlags, targetFlag } from '../cli/base.js';
+import { wantsColor } from '../cli/output.js';
+import { isEmpty } from '../plan/plan.js';
+import { renderPlanText } from '../render/text.js';
+import { renderPlanSql } from '../render/sql.js';
+import { computePlan, loadPolicyFile, parseTargets, resolveNow, selectTables } from '../workflow/planning.js';
+import { toPlanFile, writePlanFile } from '../workflow/planfile.js';
+
+export default class Plan extends GppartCommand {
+  static override summary = 'Show the steps that would bring the partitions in line with the policy.';
+  static override description =
+    'Introspects the tables named in the policy, computes the target layout for --now (default: today) and prints the ordered steps: split, merge, move, unload, drop. Changes nothing. The same policy, database state and --now always give the same plan.';
+  static override examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan --now 2026-01-01 --format json',
+    '<%= config.bin %> plan --out plan.json && <%= config.bin %> apply plan.json',
+    '<%= config.bin %> plan --detailed-exitcode   # 0 no changes, 2 changes, 1 error',
+  ];
+  static override flags = {
+    ...policyFlags,
+    ...connectionFlags,
+    ...nowFlag,
+    ...targetFlag,
+    format: Flags.string({ description: 'Output format.', options: ['text', 'json', 'sql'], default: 'text' }),
+    out: Flags.string({ description: 'Also write the plan to this file, for `gppart apply PLANFILE` and `gppart show`.', helpValue: 'PLANFILE' }),
+    'detailed-exitcode': Flags.boolean({ description: 'Exit 0 when there are no changes, 2 when there are, 1 on error.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Plan);
+    const now = resolveNow(flags.now);
+    const loaded = loadPolicyFile(flags.config);
+    const policy = selectTables(loaded.policy, parseTargets(flags.target));
+    const session = await this.connect(flags['database-url'], 'gppart plan');
+    const { plan, driver } = await computePlan(session, policy, now);
+    const doc = toPlanFile(plan, { file: flags.config, text: loaded.text });
+    if (flags.out) writePlanFile(flags.out, doc);
+    const call = (s: Parameters<typeof driver.renderCall>[0]) => driver.renderCall(s);
+    if (flags.format === 'json') {
+      const { policy: _p, ...printable } = doc;
+      this.say(JSON.stringify(printable, null, 2));
+    } else if (flags.format === 'sql') {
+      this.say(renderPlanSql(plan, (s) => call(s.call)));
+    } else {
+      this.say(renderPlanText(plan, { color: wantsColor() }, (s) => call(s.call)));
+      if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
+    }
+    if (flags['detailed-exitcode']) process.exitCode = isEmpty(plan) ? 0 : 2;
+  }
+}

@@ -1,0 +1,97 @@
+// Plain-text plan, in the spirit of `terraform plan`: what a scheduler's log or a pipe gets.
+// Colour only when asked (a TTY without NO_COLOR); the content is identical either way.
+import type { PartitionRef, Plan, Step, StepKind, TablePlan } from '../plan/model.js';
+import { STEP_KINDS } from '../plan/model.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Print each step's procedure call (default true). */
+  showCalls?: boolean;
+}
+
+export const KIND_SYMBOL: Record<StepKind, string> = { split: '+', merge: '~', move: '>', unload: '^', drop: '-' };
+const KIND_COLOR: Record<StepKind, number> = { split: 32, merge: 33, move: 36, unload: 35, drop: 31 };
+
+function paint(on: boolean, code: number, s: string): string {
+  return on ? `\u001b[${code}m${s}\u001b[0m` : s;
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+export function refText(r: PartitionRef): string {
+  return r.isDefault ? `${r.name} (DEFAULT)` : `${r.name} [${r.from}, ${r.to})`;
+}
+
+function refsText(refs: PartitionRef[], max = 4): string {
+  if (refs.length <= max) return refs.map(refText).join(', ');
+  return `${refs.slice(0, max - 1).map(refText).join(', ')}, … ${refs.length - (max - 1)} more, ${refText(refs[refs.length - 1]!)}`;
+}
+
+export function stepHeadline(step: Step): string {
+  const target = (step.produces[0]?.tablespace ?? null) !== null ? ` in tablespace ${step.produces[0]!.tablespace}` : '';
+  switch (step.kind) {
+    case 'split': {
+      const made = step.produces.filter((p) => !p.isDefault);
+      const src = step.reads.find((r) => r.isDefault);
+      return `${src ? `split ${src.name} (DEFAULT)` : 'create'} → ${made.length} partition(s): ${refsText(made)}`;
+    }
+    case 'merge':
+      return `merge ${refsText(step.reads)} → ${refsText(step.produces.filter((p) => !p.isDefault))}`;
+    case 'move':
+      return `move ${refsText(step.reads)}${target || ' to the default tablespace'}`;
+    case 'unload':
+      return `unload ${refsText(step.reads)} to S3`;
+    case 'drop':
+      return `drop ${refsText(step.reads)}`;
+  }
+}
+
+export function summaryLine(plan: Plan): string {
+  const parts = STEP_KINDS.map((k) => `${plan.summary[k] ?? 0} to ${k}`);
+  const total = STEP_KINDS.reduce((n, k) => n + (plan.summary[k] ?? 0), 0);
+  if (total === 0) return 'No changes. The partitions match the policy.';
+  const deferred = plan.tables.reduce((n, t) => n + t.deferred, 0);
+  return `Plan: ${parts.join(', ')}.${deferred ? ` (${deferred} more deferred by max_steps_per_table)` : ''}`;
+}
+
+export function headerLines(plan: Plan): string[] {
+  return [`gppart ${plan.toolVersion} · ${plan.server.version} (${plan.server.dialect}) · ${plan.server.identity} · now ${plan.now}`];
+}
+
+function tableLines(t: TablePlan, o: TextOptions, renderCall: (s: Step) => string): string[] {
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`${paint(o.color, 1, t.table)}  (key ${t.keyColumn} ${t.keyType}, lock ${t.lock.mode}, fingerprint ${t.fingerprint.slice(0, 12)})`);
+  if (t.steps.length === 0) lines.push('  no changes');
+  for (const [i, s] of t.steps.entries()) {
+    const sym = paint(o.color, KIND_COLOR[s.kind], `${KIND_SYMBOL[s.kind]} ${s.kind.padEnd(6)}`);
+    lines.push(`  ${String(i + 1).padStart(2)}. ${sym} ${stepHeadline(s)}`);
+    lines.push(`        moves ~${formatCount(s.estimatedRows)} rows, ~${formatBytes(s.estimatedBytes)}${s.destructive ? paint(o.color, 31, '  DESTRUCTIVE') : ''}`);
+    lines.push(`        why:  ${s.reason}`);
+    if (o.showCalls !== false) lines.push(`        call: ${renderCall(s)}`);
+  }
+  if (t.deferred) lines.push(`  … ${t.deferred} more step(s) deferred by max_steps_per_table; they will be planned by the next run`);
+  for (const w of t.warnings) lines.push(`  ${paint(o.color, 33, 'warning:')} ${w}`);
+  return lines;
+}
+
+export function renderPlanText(plan: Plan, o: TextOptions, renderCall: (s: Step) => string): string {
+  const lines = [...headerLines(plan)];
+  for (const t of plan.tables) lines.push(...tableLines(t, o, renderCall));
+  lines.push('');
+  lines.push(paint(o.color, 1, summaryLine(plan)));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,110 @@
+// The plan use case: policy + database → Plan. Shared by `plan`, `apply` and the demo.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { driverFor } from '../catalog/drivers.js';
+import type { DialectDriver } from '../catalog/dialect.js';
+import { serverInfo, type Session } from '../catalog/connection.js';
+import type { ActualTable, Plan, QualifiedName, ServerInfo } from '../plan/model.js';
+import { buildPlan } from '../plan/plan.js';
+import type { Policy } from '../policy/types.js';
+import { parsePolicyText } from '../policy/load.js';
+import { TOOL_VERSION } from '../version.js';
+import { partitionRefs } from '../apply/snapshot.js';
+
+export class WorkflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkflowError';
+  }
+}
+
+export interface LoadedPolicy {
+  policy: Policy;
+  /** The file's text, embedded in plan files so `apply plan.json` can re-plan without it. */
+  text: string;
+}
+
+export function loadPolicyFile(file: string): LoadedPolicy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new WorkflowError(`${file}:1:1 (file): cannot read the policy: ${why}`);
+  }
+  return { policy: parsePolicyText(text, file), text };
+}
+
+/** Today unless --now says otherwise; validated so a typo never silently plans for another day. */
+export function resolveNow(flag: string | undefined, clock: () => Date = () => new Date()): string {
+  if (!flag) return clock().toISOString().slice(0, 16) + 'Z';
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(flag) || Number.isNaN(Date.parse(flag.slice(0, 10)))) {
+    throw new WorkflowError(`--now ${flag}: expected a date YYYY-MM-DD or an ISO timestamp`);
+  }
+  const [y, m, d] = flag.slice(0, 10).split('-').map(Number);
+  const dt = new Date(Date.UTC(y!, m! - 1, d!));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m! - 1 || dt.getUTCDate() !== d) {
+    throw new WorkflowError(`--now ${flag}: no such date`);
+  }
+  return flag;
+}
+
+export function parseTargets(targets: string[] | undefined): Set<string> | null {
+  if (!targets || targets.length === 0) return null;
+  return new Set(targets.map((t) => (t.includes('.') ? t : `public.${t}`)));
+}
+
+export interface IntrospectedDatabase {
+  server: ServerInfo;
+  driver: DialectDriver;
+  actual: Map<string, ActualTable>;
+}
+
+export async function introspect(session: Session, tables: QualifiedName[]): Promise<IntrospectedDatabase> {
+  const server = await serverInfo(session);
+  const driver = driverFor(server.dialect);
+  const results = await driver.introspect(session.client, tables);
+  const actual = new Map<string, ActualTable>();
+  const problems: string[] = [];
+  for (const t of tables) {
+    const key = `${t.schema}.${t.name}`;
+    const r = results.get(key);
+    if (!r) problems.push(`${key}: not introspected`);
+    else if (!r.ok) problems.push(r.error.message);
+    else actual.set(key, r.table);
+  }
+  if (problems.length) throw new WorkflowError(problems.join('\n'));
+  return { server, driver, actual };
+}
+
+export interface PlanRun extends IntrospectedDatabase {
+  plan: Plan;
+}
+
+/** Restricts a policy to --target tables; an unknown target is an error, not an empty plan. */
+export function selectTables(policy: Policy, targets: Set<string> | null): Policy {
+  if (!targets) return policy;
+  const known = new Set(policy.tables.map((t) => `${t.table.schema}.${t.table.name}`));
+  for (const t of targets) {
+    if (!known.has(t)) throw new WorkflowError(`--target ${t}: no such table in ${policy.file}`);
+  }
+  return { ...policy, tables: policy.tables.filter((t) => targets.has(`${t.table.schema}.${t.table.name}`)) };
+}
+
+export async function computePlan(session: Session, policy: Policy, now: string): Promise<PlanRun> {
+  const db = await introspect(
+    session,
+    policy.tables.map((t) => t.table),
+  );
+  const plan = buildPlan({ policy, actual: db.actual, server: db.server, now, toolVersion: TOOL_VERSION });
+  for (const t of plan.tables) {
+    const actual = db.actual.get(t.table);
+    if (actual) t.partitionsBefore = partitionRefs(actual);
+  }
+  return { ...db, plan };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

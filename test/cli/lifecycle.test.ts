@@ -1,0 +1,230 @@
+// The walking skeleton end to end through the built binary: validate, init, plan, apply, re-plan,
+// with names that need quoting, and a password that must not leak.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDb, serverPassword, type TestDb } from '../support/db.js';
+import { runCli } from '../support/cli.js';
+
+const SCHEMA = 'Sales "EU"; drop';
+const TABLE = "Order's Table";
+const QS = `"${SCHEMA.replace(/"/g, '""')}"`;
+const QT = `${QS}."${TABLE}"`;
+
+const POLICY = `version: 1
+defaults:
+  timezone: UTC
+tables:
+  - table: '"Sales ""EU""; drop"."Order''s Table"'
+    layout:
+      - { from: -3 months, to: +2 months, every: 1 month }
+      - { from: -2 years, to: -3 months, every: 1 quarter }
+    retention: { drop_after: 3 years }
+`;
+
+describe('gppart CLI lifecycle on PostgreSQL', () => {
+  let db: TestDb;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let policyFile: string;
+
+  async function counts() {
+    const r = await db.client.query<{ n: string; s: string }>(`SELECT count(*) AS n, coalesce(sum(amount), 0)::text AS s FROM ${QT}`);
+    return r.rows[0]!;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDb('cli');
+    dir = mkdtempSync(join(tmpdir(), 'gppart-cli-'));
+    policyFile = join(dir, 'gppart.yaml');
+    writeFileSync(policyFile, POLICY);
+    env = { GPPART_DATABASE_URL: db.url };
+    await db.client.query(`CREATE SCHEMA ${QS}`);
+    await db.client.query(`CREATE TABLE ${QT} (day date NOT NULL, amount int NOT NULL) PARTITION BY RANGE (day)`);
+    await db.client.query(`CREATE TABLE ${QS}."old ""2020""" PARTITION OF ${QT} FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')`);
+    await db.client.query(`CREATE TABLE ${QS}."Order's default" PARTITION OF ${QT} DEFAULT`);
+    await db.client.query(
+      `INSERT INTO ${QT} SELECT d::date, (extract(doy FROM d))::int FROM generate_series(date '2024-06-01', date '2026-12-31', interval '1 day') d`,
+    );
+    await db.client.query(`INSERT INTO ${QT} SELECT d::date, 1 FROM generate_series(date '2020-01-01', date '2020-12-31', interval '1 day') d`);
+    await db.client.query(`ANALYZE ${QT}`);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('validate accepts the policy and reports a broken one in one line with file:line:col', async () => {
+    const ok = await runCli(['validate', '-c', policyFile]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, POLICY.replace('every: 1 quarter', 'every: 5 weeks'));
+    const r = await runCli(['validate', '-c', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:\\d+ tables\\[0\\]\\.layout\\[1\\]\\.every: `));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const missing = await runCli(['validate', '-c', join(dir, 'nope.yaml')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.yaml:1:1 .*no such file/);
+    writeFileSync(bad, 'version: 1\ntables: [\n');
+    const syntax = await runCli(['validate', '-c', bad]);
+    expect(syntax.code).toBe(1);
+    expect(syntax.stderr).toMatch(/bad\.yaml:\d+:\d+ /);
+    expect(syntax.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('plan before init still works, apply before init is refused with advice', async () => {
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/gppart init/);
+  });
+
+  it('init installs the schema once; a second run changes nothing', async () => {
+    const first = await runCli(['init'], { env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/applied 001_/);
+    const second = await runCli(['init'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/already up to date/);
+  });
+
+  it('plan --format json describes every step; --detailed-exitcode says 2', async () => {
+    const r = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'json', '--detailed-exitcode'], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(2);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.now).toBe('2026-11-25');
+    expect(plan.tables).toHaveLength(1);
+    const t = plan.tables[0];
+    expect(t.table).toBe(`${SCHEMA}.${TABLE}`);
+    expect(t.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const kinds = t.steps.map((s: { kind: string }) => s.kind);
+    expect(kinds).toContain('split');
+    expect(kinds).toContain('drop');
+    expect(kinds.indexOf('drop')).toBeLessThan(kinds.indexOf('split'));
+    for (const s of t.steps) {
+      expect(s.reason).toEqual(expect.any(String));
+      expect(s.call.name).toMatch(/^gppart\./);
+      expect(s.reads.length + s.produces.length).toBeGreaterThan(0);
+    }
+    const drop = t.steps.find((s: { kind: string }) => s.kind === 'drop');
+    expect(drop.reads[0].name).toBe('old "2020"');
+    expect(plan.summary).toEqual(expect.objectContaining({ split: 1, drop: 1, merge: 0, move: 0, unload: 0 }));
+    // Same input, same plan.
+    const again = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'json'], { env });
+    expect(again.stdout).toBe(r.stdout);
+  });
+
+  it('text plan ends with the summary line', async () => {
+    const r = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^Plan: 1 to split, 0 to merge, 0 to move, 0 to unload, 1 to drop\.$/);
+  });
+
+  it('--auto-approve without --allow-destroy refuses a plan that drops', async () => {
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--allow-destroy/);
+    const n = await db.client.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = '${QT.replace(/'/g, "''")}'::regclass`);
+    expect(Number(n.rows[0].n)).toBe(2);
+  });
+
+  it('apply asks for yes and does nothing on another answer', async () => {
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25'], { env, input: 'no\n' });
+    expect(r.stdout).toMatch(/Enter 'yes' to apply/);
+    expect(r.stdout).toMatch(/cancelled/);
+    expect(r.code).toBe(1);
+  });
+
+  it('a stale plan file is refused, naming the change', async () => {
+    const planFile = join(dir, 'stale.json');
+    const p = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--out', planFile], { env });
+    expect(p.code).toBe(0);
+    await db.client.query(`CREATE TABLE ${QS}."sneaky" PARTITION OF ${QT} FOR VALUES FROM ('2030-01-01') TO ('2030-02-01')`);
+    const r = await runCli(['apply', planFile, '--auto-approve', '--allow-destroy'], { env });
+    await db.client.query(`DROP TABLE ${QS}."sneaky"`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/stale/);
+    expect(r.stderr).toMatch(/\+ .*sneaky \[2030-01-01, 2030-02-01\)/);
+  });
+
+  it('a plan file edited by hand is refused', async () => {
+    const planFile = join(dir, 'edited.json');
+    await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--out', planFile], { env });
+    const doc = JSON.parse(readFileSync(planFile, 'utf8'));
+    doc.tables[0].steps[0].call.args[3] = 'public';
+    writeFileSync(planFile, JSON.stringify(doc));
+    const r = await runCli(['apply', planFile, '--auto-approve', '--allow-destroy'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/modified/);
+  });
+
+  it('a second apply on a locked table fails fast and names the holder', async () => {
+    const holder = await db.connect();
+    await holder.query(`SET application_name = 'gppart apply 4242'`);
+    const { tableLockKey } = await import('../../src/catalog/state-store.js');
+    const [k1, k2] = tableLockKey(`${SCHEMA}.${TABLE}`);
+    await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [k1, k2]);
+    try {
+      const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy'], { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/locked by gppart apply 4242 \(pid \d+/);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+    }
+  });
+
+  it('apply runs the plan, keeps every row within retention, and a new plan is empty', async () => {
+    const before = await counts();
+    const dropped = await db.client.query(`SELECT count(*) AS n, coalesce(sum(amount),0)::text AS s FROM ${QS}."old ""2020"""`);
+    const stateDir = join(dir, 'state');
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy', '--state-dir', stateDir], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/A new plan is empty/);
+    const after = await counts();
+    expect(Number(after.n)).toBe(Number(before.n) - Number(dropped.rows[0].n));
+    expect(BigInt(after.s)).toBe(BigInt(before.s) - BigInt(dropped.rows[0].s));
+    const again = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--detailed-exitcode'], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/No changes/);
+    const journal = await db.client.query(`SELECT status, count(*)::int AS n FROM gppart.journal GROUP BY status`);
+    expect(journal.rows).toEqual([{ status: 'done', n: 2 }]);
+    const snaps = await db.client.query(`SELECT phase FROM gppart.snapshots ORDER BY phase`);
+    expect(snaps.rows.map((x) => x.phase)).toEqual(['after', 'before']);
+  });
+
+  it('never prints the password, even when the connection fails', async () => {
+    const password = serverPassword();
+    const wrong = db.url.replace(encodeURIComponent(password), 'S3cr3t-Wr0ng');
+    const r = await runCli(['plan', '-c', policyFile, '--database-url', wrong], {});
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).not.toContain('S3cr3t-Wr0ng');
+    expect(r.stderr).toMatch(/^Error: cannot connect/);
+    const ok = await runCli(['plan', '-c', policyFile, '--format', 'json'], { env });
+    expect(ok.stdout + ok.stderr).not.toContain(password);
+    const viaPg = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25'], {
+      env: { PGHOST: '127.0.0.1', PGPORT: new URL(db.url).port, PGUSER: 'postgres', PGPASSWORD: 'Wr0ngPGpass', PGDATABASE: db.name },
+    });
+    expect(viaPg.code).toBe(1);
+    expect(viaPg.stderr).not.toContain('Wr0ngPGpass');
+  });
+
+  it('a table that is not range partitioned gets a clear error naming it', async () => {
+    await db.client.query(`CREATE TABLE public.plain (d date)`);
+    await db.client.query(`CREATE TABLE public.listed (d date, k int) PARTITION BY LIST (k)`);
+    const f = join(dir, 'unsupported.yaml');
+    writeFileSync(
+      f,
+      `version: 1\ntables:\n  - table: public.plain\n    layout: [{ from: -1 month, to: +1 month, every: 1 month }]\n  - table: public.listed\n    layout: [{ from: -1 month, to: +1 month, every: 1 month }]\n  - table: public.missing\n    layout: [{ from: -1 month, to: +1 month, every: 1 month }]\n`,
+    );
+    const r = await runCli(['plan', '-c', f], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/public\.plain: is not a partitioned table/);
+    expect(r.stderr).toMatch(/public\.listed: is list partitioned/);
+    expect(r.stderr).toMatch(/public\.missing: table not found/);
+  });
+});
