@@ -1,0 +1,96 @@
+// Conversions between the planner's numeric KeyPoint and the literal text PostgreSQL prints for
+// partition bounds (with TimeZone=UTC, DateStyle=ISO) and the stored functions accept.
+import type { KeyPoint, KeyRange, KeyType } from './model.js';
+
+const LITERAL =
+  /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?|Z)?(\s+BC)?$/i;
+
+export class KeyLiteralError extends Error {
+  constructor(keyType: KeyType, text: string, why: string) {
+    super(`cannot read ${JSON.stringify(text)} as a ${keyType} partition bound: ${why}`);
+    this.name = 'KeyLiteralError';
+  }
+}
+
+/**
+ * Parse a bound as PostgreSQL prints it. Tolerates the decorations catalog queries tend to leave
+ * around it (`'2024-01-01'::date`, surrounding quotes) so every introspection path can share it.
+ * Keys carry microseconds as the fractional part of the millisecond; a double holds them exactly
+ * for years ~1700..2240 and rounds to a few microseconds beyond (whole-millisecond bounds, the
+ * only kind tables really have, stay exact everywhere).
+ */
+export function literalToKey(keyType: KeyType, text: string): KeyPoint {
+  let s = text.trim();
+  const cast = s.indexOf('::');
+  if (cast >= 0) s = s.slice(0, cast).trim();
+  if (s.length >= 2 && s.startsWith("'") && s.endsWith("'")) s = s.slice(1, -1).trim();
+  const lower = s.toLowerCase();
+  if (lower === 'minvalue' || lower === '-infinity') return -Infinity;
+  if (lower === 'maxvalue' || lower === 'infinity') return Infinity;
+
+  const m = LITERAL.exec(s);
+  if (!m) throw new KeyLiteralError(keyType, text, 'not a date or timestamp literal');
+  const [, y, mo, d, hh, mi, ss, frac, sign, oh, om, os, bc] = m;
+  let year = Number(y);
+  if (bc) year = 1 - year; // 1 BC is astronomical year 0
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = hh === undefined ? 0 : Number(hh);
+  const minute = mi === undefined ? 0 : Number(mi);
+  const second = ss === undefined ? 0 : Number(ss);
+  const micros = frac === undefined ? 0 : Number(frac.padEnd(6, '0'));
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) {
+    throw new KeyLiteralError(keyType, text, 'a field is out of range');
+  }
+  const base = utcMillis(year, month, day, hour, minute, second);
+  if (new Date(utcMillis(year, month, day, 0, 0, 0)).getUTCDate() !== day) {
+    throw new KeyLiteralError(keyType, text, 'no such day');
+  }
+  if (keyType === 'date' && (hour || minute || second || micros)) {
+    throw new KeyLiteralError(keyType, text, 'a date bound has no time of day');
+  }
+  let offsetMs = 0;
+  if (sign !== undefined && keyType === 'timestamptz') {
+    offsetMs = (Number(oh) * 3600 + Number(om ?? 0) * 60 + Number(os ?? 0)) * 1000 * (sign === '-' ? -1 : 1);
+  }
+  // A zone offset on a plain timestamp is ignored, exactly as PostgreSQL's timestamp input does.
+  return base - offsetMs + micros / 1000;
+}
+
+function utcMillis(year: number, month: number, day: number, h: number, mi: number, s: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(h, mi, s, 0);
+  return d.getTime();
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** The literal for a bound: `2024-01-01`, `2024-01-01 00:00:00`, `2024-01-01 00:00:00+00`, `MINVALUE`/`MAXVALUE`. */
+export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
+  if (key === -Infinity) return 'MINVALUE';
+  if (key === Infinity) return 'MAXVALUE';
+  if (!Number.isFinite(key)) throw new Error(`not a key: ${key}`);
+  const totalMicros = Math.round(key * 1000);
+  const ms = Math.floor(totalMicros / 1000);
+  const micros = totalMicros - ms * 1000 + (((ms % 1000) + 1000) % 1000) * 1000;
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  const bc = year <= 0;
+  const datePart = `${pad(bc ? 1 - year : year, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const era = bc ? ' BC' : '';
+  if (keyType === 'date') {
+    if (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() || micros) {
+      throw new Error(`a date key must be midnight: ${d.toISOString()}`);
+    }
+    return datePart + era;
+  }
+  let time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (micros) time += '.' + pad(micros, 6).replace(/0+$/, '');
+  return `${datePart} ${time}${keyType === 'timestamptz' ? '+00' : ''}${era}`;
+}
+
+/** `[2024-01-01, 2024-02-01)`, the way plans print ranges. */
+export function rangeToText(keyType: KeyType, r: KeyRange): string {
+  return `[${keyToLiteral(keyType, r.from)}, ${keyToLiteral(keyType, r.to)})`;
+}

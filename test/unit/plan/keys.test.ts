@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { keyToLiteral, literalToKey } from '../../../src/plan/keys.js';
+import type { KeyType } from '../../../src/plan/model.js';
+
+describe('literalToKey', () => {
+  it('reads what PostgreSQL prints for each key type', () => {
+    expect(literalToKey('date', '2024-01-01')).toBe(Date.UTC(2024, 0, 1));
+    expect(literalToKey('timestamp', '2024-01-01 00:00:00')).toBe(Date.UTC(2024, 0, 1));
+    expect(literalToKey('timestamp', '2024-02-29 13:45:10.25')).toBe(Date.UTC(2024, 1, 29, 13, 45, 10, 250));
+    expect(literalToKey('timestamptz', '2024-01-01 00:00:00+00')).toBe(Date.UTC(2024, 0, 1));
+    expect(literalToKey('timestamptz', '2024-01-01 03:00:00+03')).toBe(Date.UTC(2024, 0, 1));
+    expect(literalToKey('timestamptz', '2023-12-31 19:00:00-05')).toBe(Date.UTC(2024, 0, 1));
+    expect(literalToKey('timestamptz', '2024-01-01 05:30:00+05:30')).toBe(Date.UTC(2024, 0, 1));
+    expect(keyToLiteral('timestamp', literalToKey('timestamp', '2024-01-01 00:00:00.000001'))).toBe('2024-01-01 00:00:00.000001');
+  });
+
+  it('reads infinities and MINVALUE/MAXVALUE, and catalog decorations', () => {
+    expect(literalToKey('date', 'MINVALUE')).toBe(-Infinity);
+    expect(literalToKey('date', 'maxvalue')).toBe(Infinity);
+    expect(literalToKey('timestamptz', '-infinity')).toBe(-Infinity);
+    expect(literalToKey('timestamp', 'infinity')).toBe(Infinity);
+    expect(literalToKey('date', "'2024-01-01'::date")).toBe(Date.UTC(2024, 0, 1));
+    expect(literalToKey('timestamp', "'2024-01-01 00:00:00'::timestamp without time zone")).toBe(Date.UTC(2024, 0, 1));
+  });
+
+  it('rejects what is not a bound, naming it', () => {
+    expect(() => literalToKey('date', '2024-02-30')).toThrow(/2024-02-30/);
+    expect(() => literalToKey('date', '2024-01-01 10:00:00')).toThrow(/no time of day/);
+    expect(() => literalToKey('date', 'yesterday')).toThrow(/not a date/);
+  });
+});
+
+describe('keyToLiteral', () => {
+  it('prints the literal the procedures accept', () => {
+    const k = Date.UTC(2024, 0, 1);
+    expect(keyToLiteral('date', k)).toBe('2024-01-01');
+    expect(keyToLiteral('timestamp', k)).toBe('2024-01-01 00:00:00');
+    expect(keyToLiteral('timestamptz', k)).toBe('2024-01-01 00:00:00+00');
+    expect(keyToLiteral('timestamp', k + 1.5)).toBe('2024-01-01 00:00:00.0015');
+    expect(keyToLiteral('date', -Infinity)).toBe('MINVALUE');
+    expect(keyToLiteral('timestamptz', Infinity)).toBe('MAXVALUE');
+    expect(keyToLiteral('date', literalToKey('date', '0099-12-31'))).toBe('0099-12-31');
+  });
+
+  it('round-trips every key of every type', () => {
+    const types: KeyType[] = ['date', 'timestamp', 'timestamptz'];
+    const day = 86_400_000;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...types),
+        fc.integer({ min: -700_000, max: 120_000 }), // days around 1970: years ~0054 .. 2298
+        fc.integer({ min: 0, max: day * 1000 - 1 }), // microseconds into the day
+        fc.constantFrom(-Infinity, Infinity, 0),
+        (kt, days, micros, inf) => {
+          // A double holds microseconds exactly only within about 1700..2240; keep whole
+          // milliseconds outside it (no table has fractional bounds in the 1600s).
+          const exactMicros = days > -98_000 && days < 98_000;
+          const frac = kt === 'date' ? 0 : exactMicros ? micros / 1000 : Math.floor(micros / 1000);
+          const key = inf !== 0 ? inf : days * day + frac;
+          const text = keyToLiteral(kt, key);
+          expect(literalToKey(kt, text)).toBe(key);
+          expect(keyToLiteral(kt, literalToKey(kt, text))).toBe(text);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('round-trips dates before year 1 in PostgreSQL BC notation', () => {
+    const text = keyToLiteral('date', literalToKey('date', '0044-03-15 BC'));
+    expect(text).toBe('0044-03-15 BC');
+  });
+});
