@@ -1,0 +1,380 @@
+// Target layout + actual state → the ordered steps that turn one into the other. Pure.
+import type { TablePolicy } from '../policy/types.js';
+import { fingerprint } from './fingerprint.js';
+import { keyToLiteral, rangeToText } from './keys.js';
+import type {
+  ActualPartition,
+  ActualTable,
+  KeyPoint,
+  KeyRange,
+  PartitionRef,
+  Step,
+  TablePlan,
+  TargetPartition,
+} from './model.js';
+import { overlapLength, simulateSteps, subtractRanges, unionRanges } from './simulate.js';
+import { describeBand, targetLayout, uniqueName } from './target.js';
+
+export function planTable(policy: TablePolicy, actual: ActualTable, now: string): TablePlan {
+  const kt = actual.keyType;
+  const lit = (k: KeyPoint): string => keyToLiteral(kt, k);
+  const rtext = (r: KeyRange): string => rangeToText(kt, r);
+  const { schema, name: tableName } = actual.table;
+  const target = targetLayout(policy, kt, now, tableName);
+  const def = actual.defaultPartition;
+  const warnings: string[] = [];
+
+  // Nothing in the policy says where a partition goes when it names no tablespace; the procedures
+  // read NULL as the parent's tablespace, but their text[] arguments cannot carry NULL elements,
+  // so name that tablespace explicitly (PostgreSQL stores the database default as 0 either way).
+  const resolvedTablespace = (t: string | null): string => t ?? actual.tablespace ?? 'pg_default';
+
+  const bounded = actual.partitions
+    .filter((p): p is ActualPartition & { range: KeyRange } => !p.isDefault && p.range !== undefined)
+    .sort((a, b) => a.range.from - b.range.from);
+
+  // ---------------------------------------------------------------- drop (retention)
+  const dropBefore = target.dropBefore;
+  const dropped = dropBefore === null ? [] : bounded.filter((p) => p.range.to <= dropBefore);
+  const drops: Step[] = dropped.map((p) => ({
+    kind: 'drop',
+    reads: [ref(kt, p)],
+    produces: [],
+    reason: `retention drop_after ${policy.retention!.dropAfterText}: ${rtext(p.range)} ends before ${lit(dropBefore!)}`,
+    estimatedRows: p.rowEstimate,
+    estimatedBytes: p.bytes,
+    call: {
+      name: 'gppart.drop_partition',
+      args: [schema, tableName, p.table.schema, p.table.name, lit(p.range.from), lit(p.range.to)],
+    },
+    destructive: true,
+  }));
+  const live = bounded.filter((p) => !dropped.includes(p));
+
+  // Names of partitions that outlive the drops; a new partition may take one only from a step
+  // that consumes its owner.
+  const liveNames = new Set(
+    [...live, ...(def ? [def] : [])].filter((p) => p.table.schema === schema).map((p) => p.table.name),
+  );
+  const allocated = new Set<string>();
+  const allocate = (wanted: string, reusable: ReadonlySet<string> = new Set()): string => {
+    const taken = new Set([...allocated, ...[...liveNames].filter((n) => !reusable.has(n))]);
+    const n = uniqueName(wanted, taken);
+    allocated.add(n);
+    return n;
+  };
+
+  // ---------------------------------------------------------------- components
+  const components = overlapComponents(live, target.partitions);
+  const missing: TargetPartition[] = [];
+  const rewrites: Array<{ from: KeyPoint; step: Step }> = [];
+  const moves: Array<{ from: KeyPoint; step: Step }> = [];
+
+  for (const { sources, targets } of components) {
+    if (targets.length === 0) continue; // outside every band: left alone
+    if (sources.length === 0) {
+      missing.push(...targets);
+      continue;
+    }
+    if (sources.length === 1 && targets.length === 1 && sameRange(sources[0]!.range, targets[0]!.range)) {
+      const p = sources[0]!;
+      const t = targets[0]!;
+      if (t.tablespace !== null && !sameTablespace(p.tablespace, t.tablespace)) {
+        moves.push({ from: p.range.from, step: {
+          kind: 'move',
+          reads: [ref(kt, p)],
+          produces: [{ ...ref(kt, p), tablespace: t.tablespace }],
+          reason: `${describeBand(policy, t.band)} wants ${rtext(t.range)} in tablespace ${t.tablespace}; it is in ${p.tablespace ?? 'pg_default'}`,
+          estimatedRows: p.rowEstimate,
+          estimatedBytes: p.bytes,
+          call: {
+            name: 'gppart.move_partition',
+            args: [schema, tableName, p.table.schema, p.table.name, lit(p.range.from), lit(p.range.to), t.tablespace],
+          },
+          destructive: false,
+        } });
+      }
+      continue;
+    }
+
+    // Several partitions for one period, one partition for several, or straddling bounds.
+    const sourceUnion = unionRanges(sources.map((s) => s.range));
+    const targetUnion = unionRanges(targets.map((t) => t.range));
+    const excess = subtractRanges(sourceUnion, targetUnion);
+    const shortfall = subtractRanges(targetUnion, sourceUnion);
+    const span = { from: Math.min(sourceUnion[0]!.from, targetUnion[0]!.from), to: Math.max(sourceUnion.at(-1)!.to, targetUnion.at(-1)!.to) };
+    const excessRows = Math.round(
+      sources.reduce((sum, s) => sum + s.rowEstimate * fractionIn(s.range, excess), 0),
+    );
+    const sourceList = sources.map((s) => `${s.table.name} ${rtext(s.range)}`).join(', ');
+    if (excess.length && (!def || policy.defaultPartition === 'forbid')) {
+      warnings.push(
+        `not realigning ${rtext(span)}: ${sourceList} also cover ${excess.map(rtext).join(', ')} (~${excessRows} rows), ` +
+          `which no wanted period covers, and ${def ? 'default_partition: forbid keeps them out of the DEFAULT' : 'the table has no DEFAULT partition to take them'}`,
+      );
+      continue;
+    }
+    if (shortfall.length && !def) {
+      warnings.push(
+        `not realigning ${rtext(span)}: the wanted periods also cover ${shortfall.map(rtext).join(', ')}, ` +
+          `which no partition covers, and the table has no DEFAULT partition (merge_partitions can only create ranges its sources cover)`,
+      );
+      continue;
+    }
+    const readsDefault = shortfall.length > 0 && def !== null;
+    const storages = [...new Set(targets.map((t) => t.storage))];
+    if (storages.length > 1) {
+      warnings.push(
+        `${rtext(span)}: one merge writes all its new partitions with storage ${storages[0] ?? '(parent default)'}, ` +
+          `though ${targets.filter((t) => t.storage !== storages[0]).map((t) => rtext(t.range)).join(', ')} want ${storages.slice(1).map((s) => s ?? '(parent default)').join(', ')}`,
+      );
+    }
+    const reusable = new Set(sources.filter((s) => s.table.schema === schema).map((s) => s.table.name));
+    const names = targets.map((t) => allocate(t.name, reusable));
+    const readParts: ActualPartition[] = readsDefault ? [...sources, def!] : sources;
+    const notes = [
+      `${sourceList} do not match`,
+      ...(excess.length ? [`rows in ${excess.map(rtext).join(', ')} (~${excessRows}) go to the DEFAULT`] : []),
+      ...(readsDefault
+        ? [`rows for ${shortfall.map(rtext).join(', ')} come out of DEFAULT ${def!.table.name}, which is read whole (~${def!.rowEstimate} rows)`]
+        : []),
+      ...clipNotes(targets),
+    ];
+    rewrites.push({
+      from: span.from,
+      step: {
+        kind: 'merge',
+        reads: readParts.map((p) => ref(kt, p)),
+        produces: targets.map((t, i) => newRef(kt, schema, names[i]!, t, resolvedTablespace(t.tablespace))),
+        reason: `${bandWants(policy, kt, targets)}; ${notes.join('; ')}`,
+        estimatedRows: readParts.reduce((s, p) => s + p.rowEstimate, 0),
+        estimatedBytes: readParts.reduce((s, p) => s + p.bytes, 0),
+        call: {
+          name: 'gppart.merge_partitions',
+          args: [
+            schema,
+            tableName,
+            readParts.map((p) => p.table.schema),
+            readParts.map((p) => p.table.name),
+            targets.map((t) => lit(t.range.from)),
+            targets.map((t) => lit(t.range.to)),
+            names,
+            targets.map((t) => resolvedTablespace(t.tablespace)),
+            storages[0] ?? null,
+          ],
+        },
+        destructive: false,
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- split (one DEFAULT pass per storage)
+  const byStorage = new Map<string | null, TargetPartition[]>();
+  for (const t of missing.sort((a, b) => a.range.from - b.range.from)) {
+    const group = byStorage.get(t.storage) ?? [];
+    group.push(t);
+    byStorage.set(t.storage, group);
+  }
+  for (const [storage, targets] of byStorage) {
+    const names = targets.map((t) => allocate(t.name));
+    const source = def
+      ? `rows come out of DEFAULT ${def.table.name} in one pass (estimate: all ~${def.rowEstimate} rows it holds, an upper bound)`
+      : 'the table has no DEFAULT partition: the new partitions start empty';
+    rewrites.push({
+      from: targets[0]!.range.from,
+      step: {
+        kind: 'split',
+        reads: def ? [ref(kt, def)] : [],
+        produces: targets.map((t, i) => newRef(kt, schema, names[i]!, t, resolvedTablespace(t.tablespace))),
+        reason: [bandWants(policy, kt, targets), source, ...clipNotes(targets)].join('; '),
+        estimatedRows: def?.rowEstimate ?? 0,
+        estimatedBytes: def?.bytes ?? 0,
+        call: {
+          name: 'gppart.split_default',
+          args: [
+            schema,
+            tableName,
+            targets.map((t) => lit(t.range.from)),
+            targets.map((t) => lit(t.range.to)),
+            names,
+            targets.map((t) => resolvedTablespace(t.tablespace)),
+            storage,
+          ],
+        },
+        destructive: false,
+      },
+    });
+  }
+  rewrites.sort((a, b) => a.from - b.from || (a.step.kind === b.step.kind ? 0 : a.step.kind === 'split' ? -1 : 1));
+
+  // ---------------------------------------------------------------- warnings the plan cannot act on
+  if (policy.defaultPartition === 'ensure' && !def) {
+    warnings.push('default_partition: ensure: the table has no DEFAULT partition, and creating one is not implemented yet');
+  }
+  if (policy.defaultPartition === 'forbid' && def && def.rowEstimate > 0) {
+    warnings.push(`default_partition: forbid: DEFAULT partition ${def.table.name} holds ~${def.rowEstimate} rows`);
+  }
+  if (policy.archive) {
+    const afterState = simulateSteps(actual, [...drops, ...rewrites.map((r) => r.step)]);
+    const cutoff = targetLayoutArchiveCutoff(policy, kt, now);
+    const old = afterState.partitions.filter((p) => p.range && p.range.to <= cutoff && p.storage !== 'external');
+    if (old.length) {
+      warnings.push(
+        `archive after ${policy.archive.afterText}: ${old.length} partition(s) ending on or before ${lit(cutoff)} ` +
+          `would be unloaded to S3, and unload is not implemented yet`,
+      );
+    }
+  }
+
+  let steps: Step[] = [...drops, ...rewrites.map((r) => r.step), ...moves.sort((a, b) => a.from - b.from).map((m) => m.step)];
+  let deferred = 0;
+  if (policy.maxStepsPerTable > 0 && steps.length > policy.maxStepsPerTable) {
+    deferred = steps.length - policy.maxStepsPerTable;
+    steps = steps.slice(0, policy.maxStepsPerTable);
+  }
+
+  const after = simulateSteps(actual, steps);
+  const created = new Set(steps.flatMap((s) => (s.kind === 'move' ? [] : s.produces.map((p) => `${p.schema}.${p.name}`))));
+  return {
+    table: `${schema}.${tableName}`,
+    schema,
+    name: tableName,
+    keyColumn: actual.keyColumn,
+    keyType: kt,
+    fingerprint: fingerprint(actual),
+    steps,
+    deferred,
+    warnings,
+    layoutBefore: layoutLines(actual, new Set()),
+    layoutAfter: layoutLines(after, created),
+    lock: { mode: policy.lock.mode, timeoutMs: policy.lock.timeoutMs },
+  };
+}
+
+function targetLayoutArchiveCutoff(policy: TablePolicy, kt: ActualTable['keyType'], now: string): KeyPoint {
+  // Same arithmetic as retention, through a throwaway policy whose retention is the archive age.
+  return targetLayout(
+    { ...policy, layout: [], retention: { dropAfter: policy.archive!.after, dropAfterText: policy.archive!.afterText } },
+    kt,
+    now,
+    policy.table.name,
+  ).dropBefore!;
+}
+
+// ------------------------------------------------------------------ helpers
+
+function sameRange(a: KeyRange, b: KeyRange): boolean {
+  return a.from === b.from && a.to === b.to;
+}
+
+/** A NULL tablespace is the database default, which is pg_default unless the DBA changed it. */
+function sameTablespace(actual: string | null, wanted: string): boolean {
+  return (actual ?? 'pg_default') === wanted;
+}
+
+function fractionIn(r: KeyRange, parts: KeyRange[]): number {
+  if (!parts.length) return 0;
+  const len = r.to - r.from;
+  if (!Number.isFinite(len)) return 1;
+  return parts.reduce((s, p) => s + overlapLength(r, p), 0) / len;
+}
+
+function ref(kt: ActualTable['keyType'], p: ActualPartition): PartitionRef {
+  const r: PartitionRef = { name: p.table.name, schema: p.table.schema, isDefault: p.isDefault };
+  if (!p.isDefault && p.range) {
+    r.from = keyToLiteral(kt, p.range.from);
+    r.to = keyToLiteral(kt, p.range.to);
+  }
+  r.tablespace = p.tablespace;
+  return r;
+}
+
+function newRef(kt: ActualTable['keyType'], schema: string, name: string, t: TargetPartition, tablespace: string): PartitionRef {
+  return { name, schema, isDefault: false, from: keyToLiteral(kt, t.range.from), to: keyToLiteral(kt, t.range.to), tablespace };
+}
+
+/** "band 1 (…) wants [a, b); band 2 (…) wants 6 periods in [c, d)", contiguous periods summarised. */
+function bandWants(policy: TablePolicy, kt: ActualTable['keyType'], targets: TargetPartition[]): string {
+  const parts: string[] = [];
+  const byBand = new Map<number, TargetPartition[]>();
+  for (const t of targets) byBand.set(t.band, [...(byBand.get(t.band) ?? []), t]);
+  for (const band of [...byBand.keys()].sort((a, b) => a - b)) {
+    const runs: TargetPartition[][] = [];
+    for (const t of byBand.get(band)!) {
+      const last = runs.at(-1);
+      if (last && last.at(-1)!.range.to === t.range.from) last.push(t);
+      else runs.push([t]);
+    }
+    const text = runs.map((r) =>
+      r.length === 1
+        ? rangeToText(kt, r[0]!.range)
+        : `${r.length} periods in ${rangeToText(kt, { from: r[0]!.range.from, to: r.at(-1)!.range.to })}`,
+    );
+    parts.push(`${describeBand(policy, band)} wants ${text.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+function clipNotes(targets: TargetPartition[]): string[] {
+  return targets.filter((t) => t.clipped).map((t) => `${t.name} is ${t.clipped}`);
+}
+
+interface Component {
+  sources: Array<ActualPartition & { range: KeyRange }>;
+  targets: TargetPartition[];
+  from: KeyPoint;
+}
+
+/**
+ * Groups existing partitions and target periods that overlap, transitively. Both lists are sorted
+ * and free of internal overlaps, so one sweep finds every overlapping pair.
+ */
+function overlapComponents(existing: Array<ActualPartition & { range: KeyRange }>, targets: TargetPartition[]): Component[] {
+  const n = existing.length;
+  const parent = Array.from({ length: n + targets.length }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < n && j < targets.length) {
+    const e = existing[i]!.range;
+    const t = targets[j]!.range;
+    if (e.from < t.to && t.from < e.to) union(i, n + j);
+    if (e.to <= t.to) i++;
+    else j++;
+  }
+  const groups = new Map<number, Component>();
+  const get = (root: number, from: KeyPoint): Component => {
+    let c = groups.get(root);
+    if (!c) groups.set(root, (c = { sources: [], targets: [], from }));
+    c.from = Math.min(c.from, from);
+    return c;
+  };
+  existing.forEach((e, k) => get(find(k), e.range.from).sources.push(e));
+  targets.forEach((t, k) => get(find(n + k), t.range.from).targets.push(t));
+  return [...groups.values()].sort((a, b) => a.from - b.from);
+}
+
+// ------------------------------------------------------------------ layout lines
+
+/** `orders_p2024_01  [2024-01-01, 2024-02-01)  tablespace pg_default  ~1200 rows`, DEFAULT last. */
+export function layoutLines(t: ActualTable, created: ReadonlySet<string>): string[] {
+  const parts = [...t.partitions, ...(t.defaultPartition ? [t.defaultPartition] : [])];
+  const names = parts.map((p) => (p.table.schema === t.table.schema ? p.table.name : `${p.table.schema}.${p.table.name}`));
+  const ranges = parts.map((p) => (p.isDefault || !p.range ? 'DEFAULT' : rangeToText(t.keyType, p.range)));
+  const nw = Math.max(0, ...names.map((n) => n.length));
+  const rw = Math.max(0, ...ranges.map((r) => r.length));
+  return parts.map((p, i) => {
+    const isNew = created.has(`${p.table.schema}.${p.table.name}`);
+    // A partition split out of the DEFAULT has rows nobody can estimate before the split.
+    const rows = isNew && p.rowEstimate === 0 ? 'new' : `~${Math.round(p.rowEstimate)} rows${isNew ? ' (new)' : ''}`;
+    return `${names[i]!.padEnd(nw)}  ${ranges[i]!.padEnd(rw)}  tablespace ${p.tablespace ?? 'pg_default'}  ${rows}`;
+  });
+}

@@ -1,0 +1,37 @@
+// The identity of an actual table's structure: a plan records it per table, and apply refuses a
+// plan whose tables no longer have it.
+import { createHash } from 'node:crypto';
+import { keyToLiteral } from './keys.js';
+import type { ActualPartition, ActualTable } from './model.js';
+
+/**
+ * sha256 of the table's structure. Row counts and sizes are left out: they change with every write
+ * and ANALYZE, and a plan must not go stale because of them.
+ */
+export function fingerprint(actual: ActualTable): string {
+  const kt = actual.keyType;
+  const part = (p: ActualPartition): unknown => ({
+    schema: p.table.schema,
+    name: p.table.name,
+    partitionName: p.partitionName ?? null,
+    isDefault: p.isDefault,
+    from: p.range ? keyToLiteral(kt, p.range.from) : null,
+    to: p.range ? keyToLiteral(kt, p.range.to) : null,
+    tablespace: p.tablespace,
+    storage: p.storage,
+  });
+  const canonical = {
+    table: { schema: actual.table.schema, name: actual.table.name },
+    keyColumn: actual.keyColumn,
+    keyType: kt,
+    tablespace: actual.tablespace,
+    partitions: [...actual.partitions]
+      .sort((a, b) => (a.range?.from ?? 0) - (b.range?.from ?? 0) || cmp(a.table.name, b.table.name))
+      .map(part),
+    defaultPartition: actual.defaultPartition ? part(actual.defaultPartition) : null,
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
