@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyOffset, didYouMean, formatOffset, parseAge, parseEvery, parseOffset, parseStorage, parseTimeout,
+} from '../../../src/policy/periods.js';
+import { formatTableName, parseTableName } from '../../../src/policy/table-name.js';
+
+const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+};
+const message = (r: { ok: boolean; message?: string }): string | undefined => (r.ok ? undefined : r.message);
+
+describe('parseOffset', () => {
+  it.each([
+    ['-3 months', { months: -3 }],
+    ['+3 months', { months: 3 }],
+    ['0 days', {}],
+    ['now', {}],
+    ['NOW', {}],
+    ['-1 year', { years: -1 }],
+    ['-1 quarter', { months: -3 }],
+    ['+2 weeks', { weeks: 2 }],
+    ['-1 year 6 months', { years: -1, months: -6 }],
+    ['-1 month - 3 days', { months: -1, days: -3 }],
+    ['-1 year +2 months', { years: -1, months: 2 }],
+    ['-5 years -1 month', { years: -5, months: -1 }],
+  ])('%s', (text, expected) => {
+    expect(value(parseOffset(text))).toEqual(expected);
+  });
+
+  it('rejects an unsigned bound, which the original format read as "ago"', () => {
+    expect(message(parseOffset('3 months'))).toBe('"3 months" has no sign; write -3 months for the past or +3 months for the future');
+  });
+
+  it('names an unknown unit with a suggestion', () => {
+    expect(message(parseOffset('-3 mnths'))).toBe('"-3 mnths" is not a calendar offset: unknown unit "mnths"; did you mean "months"?');
+    expect(message(parseOffset('-3 hours'))).toBe(
+      '"-3 hours" is not a calendar offset: unknown unit "hours" (units: days, weeks, months, quarters, years)',
+    );
+    expect(message(parseOffset('yesterday'))).toBe(
+      '"yesterday" is not a calendar offset; write a signed offset from now such as -3 months, +1 week, ' +
+        '-1 year 6 months or now (units: days, weeks, months, quarters, years)',
+    );
+  });
+
+  it('rejects hours and garbage', () => {
+    expect(parseOffset('-3 hours').ok).toBe(false);
+    expect(parseOffset('yesterday').ok).toBe(false);
+    expect(parseOffset('').ok).toBe(false);
+  });
+
+  it('prints offsets with every term signed, which parse back to the same offset', () => {
+    for (const o of [{ years: -5, months: -1 }, { months: 1, days: 3 }, {}, { years: -1, months: 6 }]) {
+      expect(value(parseOffset(formatOffset(o)))).toEqual(o);
+    }
+  });
+});
+
+describe('parseAge', () => {
+  it('reads positive durations', () => {
+    expect(value(parseAge('10 years'))).toEqual({ years: 10 });
+    expect(value(parseAge('1 year 6 months'))).toEqual({ years: 1, months: 6 });
+    expect(value(parseAge('2 quarters'))).toEqual({ months: 6 });
+  });
+  it('rejects signs and zero', () => {
+    expect(message(parseAge('-5 years'))).toBe('"-5 years" is an age and takes no sign; write 5 years');
+    expect(message(parseAge('0 days'))).toBe('"0 days" is not a positive duration');
+  });
+});
+
+describe('parseEvery', () => {
+  it.each([
+    ['1 day', { unit: 'day', count: 1 }],
+    ['1 week', { unit: 'week', count: 1 }],
+    ['1 month', { unit: 'month', count: 1 }],
+    ['2 months', { unit: 'month', count: 2 }],
+    ['3 months', { unit: 'month', count: 3 }],
+    ['3 month', { unit: 'month', count: 3 }],
+    ['4 months', { unit: 'month', count: 4 }],
+    ['6 months', { unit: 'month', count: 6 }],
+    ['12 months', { unit: 'year', count: 1 }],
+    ['1 quarter', { unit: 'month', count: 3 }],
+    ['1 year', { unit: 'year', count: 1 }],
+  ])('%s', (text, expected) => {
+    expect(value(parseEvery(text))).toEqual(expected);
+  });
+  it.each(['3 weeks', '5 months', '2 years', '2 days', 'monthly', ''])('rejects %j', (text) => {
+    expect(message(parseEvery(text))).toBe(
+      `"${text}" is not a period; use 1 day, 1 week, 1, 2, 3, 4, 6 or 12 months, 1 quarter or 1 year`,
+    );
+  });
+});
+
+describe('parseTimeout', () => {
+  it('reads ms, s, m and h', () => {
+    expect(value(parseTimeout('500ms'))).toBe(500);
+    expect(value(parseTimeout('5s'))).toBe(5000);
+    expect(value(parseTimeout('2m'))).toBe(120_000);
+    expect(value(parseTimeout('2min'))).toBe(120_000);
+    expect(value(parseTimeout('1h'))).toBe(3_600_000);
+  });
+  it('rejects zero and other text', () => {
+    expect(parseTimeout('0s').ok).toBe(false);
+    expect(message(parseTimeout('5 seconds'))).toBe('"5 seconds" is not a timeout; write e.g. 500ms, 5s or 2m');
+  });
+});
+
+describe('parseStorage', () => {
+  it('normalizes spacing to key=value, key=value', () => {
+    expect(value(parseStorage('appendonly = true,orientation=column ,  compresslevel=1'))).toBe(
+      'appendonly=true, orientation=column, compresslevel=1',
+    );
+  });
+  it.each(['appendonly=true; drop table x', "compresstype='zstd'", 'AppendOnly=true', 'appendonly', ''])(
+    'rejects %j, which could not be spliced into WITH (...) safely', (text) => {
+      expect(parseStorage(text).ok).toBe(false);
+    },
+  );
+});
+
+describe('applyOffset', () => {
+  it('adds months first, clamped to the month end, then days', () => {
+    const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / 86_400_000;
+    expect(applyOffset(day(2024, 3, 31), { months: -1 })).toBe(day(2024, 2, 29));
+    expect(applyOffset(day(2024, 3, 31), { months: -1, days: -3 })).toBe(day(2024, 2, 26));
+    expect(applyOffset(day(2024, 1, 15), { years: -1, weeks: 1 })).toBe(day(2023, 1, 22));
+  });
+});
+
+describe('parseTableName', () => {
+  it.each([
+    ['sales.orders', { schema: 'sales', name: 'orders' }],
+    ['orders', { schema: 'public', name: 'orders' }],
+    ['Sales.Orders', { schema: 'sales', name: 'orders' }],
+    ['"Sales Data"."Orders; x"', { schema: 'Sales Data', name: 'Orders; x' }],
+    ['"a""b".c', { schema: 'a"b', name: 'c' }],
+    ['s."t.x"', { schema: 's', name: 't.x' }],
+  ])('%s', (text, expected) => {
+    expect(value(parseTableName(text))).toEqual(expected);
+  });
+  it.each(['a.b.c', '"unclosed.x', 'sales orders', 'sales.', '""."x"', '.x'])('rejects %j', (text) => {
+    expect(parseTableName(text).ok).toBe(false);
+  });
+  it('formats names so that they parse back', () => {
+    for (const q of [{ schema: 'Sales Data', name: 'Orders; x' }, { schema: 'a"b', name: 'c' }, { schema: 'sales', name: 'orders' }]) {
+      expect(value(parseTableName(formatTableName(q)))).toEqual(q);
+    }
+  });
+});
+
+describe('didYouMean', () => {
+  it('suggests close words only', () => {
+    expect(didYouMean('tablspace', ['table', 'tablespace', 'timezone'])).toBe('; did you mean "tablespace"?');
+    expect(didYouMean('colour', ['table', 'tablespace'])).toBe('');
+  });
+});
