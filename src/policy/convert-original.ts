@@ -26,7 +26,7 @@ import {
 import { formatTableName } from './table-name.js';
 import { IssueList, formatPath, validatePolicy, type LineCol, type Locator, type Path } from './validate.js';
 import { PolicyError, type RelativeOffset } from './types.js';
-import { parseYaml, readPolicyBytes } from './source.js';
+import { decodeUtf8, parseYaml, readPolicyBytes } from './source.js';
 import { createHash } from 'node:crypto';
 
 type Obj = Record<string, unknown>;
@@ -436,9 +436,7 @@ export function parseDdlWithParam(v: unknown): Parsed<string> {
 /** The gppart.yaml equivalent of an original-format file, for `gppart convert`. */
 export function convertOriginalToYaml(file: string): string {
   const bytes = readPolicyBytes(file);
-  const text = bytes.toString('utf8');
-  const { doc, locator } = parseYaml(text, file);
-  const raw: unknown = doc.toJS();
+  const { data: raw, locator } = parseYaml(decodeUtf8(bytes, file), file);
   if (!isOriginalFormat(raw)) {
     throw new PolicyError([{ file, line: 1, col: 1, path: 'kind', message: 'is not "partitioning": this is not a file in the original Partition tools format' }]);
   }

@@ -17,8 +17,7 @@ export function parsePolicyText(text: string, file: string): Policy {
 
 function parsePolicyBytes(bytes: Buffer, file: string): Policy {
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const { doc, locator } = parseYaml(decodeUtf8(bytes, file), file);
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const { data: raw, locator } = parseYaml(decodeUtf8(bytes, file), file);
   if (isOriginalFormat(raw)) {
     const converted = convertOriginal(raw, locator, file);
     return validatePolicy(converted.raw, file, hash, converted.locator, 'partition-tools-v1');

@@ -1,7 +1,7 @@
 // The policy file as text with positions: reading it, parsing YAML, and locating paths in it.
 
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { IssueList, formatPath, type LineCol, type Locator, type Path } from './validate.js';
 import { PolicyError } from './types.js';
 
@@ -29,7 +29,7 @@ export function decodeUtf8(bytes: Buffer, file: string): string {
 }
 
 /** Parses YAML, throwing its syntax errors with yaml's own positions. */
-export function parseYaml(text: string, file: string): { doc: Document; locator: Locator } {
+export function parseYaml(text: string, file: string): { doc: Document; locator: Locator; data: unknown } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
@@ -39,7 +39,29 @@ export function parseYaml(text: string, file: string): { doc: Document; locator:
     }
     throw new PolicyError(issues.sorted());
   }
-  return { doc, locator: yamlLocator(doc, lineCounter) };
+  return { doc, locator: yamlLocator(doc, lineCounter), data: toPlainData(doc, lineCounter, file) };
+}
+
+/**
+ * The document as plain data. Aliases are where toJS can still fail (an alias before its anchor,
+ * or an alias bomb), so those become issues at the alias.
+ */
+function toPlainData(doc: Document, lc: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    let at: LineCol = { line: 1, col: 1 };
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.resolve(doc) === undefined && node.range) {
+          at = lc.linePos(node.range[0]);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    throw new PolicyError([{ file, line: at.line, col: at.col, path: '(syntax)', message: (err as Error).message }]);
+  }
 }
 
 /** Positions from the YAML CST: a path that does not exist points at its nearest ancestor. */

@@ -245,8 +245,9 @@ function resolveTable(
           pb.from = pb.to = undefined;
         }
       }
-      const bandStorage = stringOrNull(c, b, 'storage', bp, storage, parseStorage);
-      const bandTablespace = stringOrNull(c, b, 'tablespace', bp, tablespace);
+      // On a band, null is the same as leaving the key out: the planner falls back to the table's.
+      const bandStorage = stringOrNull(c, b, 'storage', bp, storage, parseStorage) ?? storage;
+      const bandTablespace = stringOrNull(c, b, 'tablespace', bp, tablespace) ?? tablespace;
       if (pb.from && pb.to && every) {
         pb.band = {
           from: pb.from, to: pb.to, every, tablespace: bandTablespace, storage: bandStorage,

@@ -45,7 +45,7 @@ tables:
     lock: { timeout: 2m }
     max_steps_per_table: 0
     layout:
-      - { from: -14 days, to: now, every: 1 day, tablespace: null }
+      - { from: -14 days, to: now, every: 1 day, tablespace: null }   # null on a band = the table's
       - { from: -1 year 6 months, to: -14 days, every: 1 week }
   - table: events
 `;
@@ -95,7 +95,7 @@ describe('parsePolicyText: valid files', () => {
           layout: [
             {
               from: { days: -14 }, to: {}, every: { unit: 'day', count: 1 },
-              tablespace: null, storage: null,
+              tablespace: 'My Space', storage: null,
               fromText: '-14 days', toText: 'now', everyText: '1 day',
             },
             {
@@ -255,6 +255,8 @@ tables:
     ['a YAML syntax error', 'version: 1\ntables:\n  - table: [a\n', [
       'gppart.yaml:4:1 (syntax): Flow sequence in block collection must be sufficiently indented and end with a ]',
     ], ['']],
+    ['an alias without its anchor', 'version: 1\ntables: *nope\n',
+      ['gppart.yaml:2:9 (syntax): Unresolved alias (the anchor must be set before the alias): nope'], ['*nope']],
     ['a duplicate YAML key', 'version: 1\nversion: 1\ntables: []\n', ['gppart.yaml:2:1 (syntax): Map keys must be unique'], ['version']],
   ];
 
