@@ -45,7 +45,7 @@ function parseTerms(text: string): Parsed<Term[]> {
     const unit = UNIT_WORDS[word];
     if (!unit) {
       const hint = didYouMean(word, Object.keys(UNIT_WORDS));
-      return fail(`unknown unit "${m[3]}"${hint}`);
+      return fail(`unknown unit "${m[3]}"${hint || ' (units: days, weeks, months, quarters, years)'}`);
     }
     if (m[1]) sign = m[1] === '-' ? -1 : 1;
     terms.push({ sign, explicitSign: m[1] !== undefined, count: Number(m[2]), unit });
@@ -81,8 +81,8 @@ export function parseOffset(text: string): Parsed<RelativeOffset> {
   if (/^now$/i.test(t)) return ok({});
   const terms = parseTerms(t);
   if (!terms.ok) {
-    const why = terms.message ? `${terms.message}; ` : '';
-    return fail(`"${text}" is not a calendar offset; ${why}${OFFSET_HELP}`);
+    if (terms.message) return fail(`"${text}" is not a calendar offset: ${terms.message}`);
+    return fail(`"${text}" is not a calendar offset; ${OFFSET_HELP}`);
   }
   const offset = termsToOffset(terms.value);
   if (!terms.value[0]!.explicitSign && !isZero(offset)) {
@@ -99,9 +99,9 @@ export function parseAge(text: string): Parsed<RelativeOffset> {
   const t = text.trim();
   const terms = parseTerms(t);
   if (!terms.ok) {
-    const why = terms.message ? `${terms.message}; ` : '';
+    if (terms.message) return fail(`"${text}" is not a duration: ${terms.message}`);
     return fail(
-      `"${text}" is not a duration; ${why}write an age such as 90 days, 18 months or 7 years ` +
+      `"${text}" is not a duration; write an age such as 90 days, 18 months or 7 years ` +
         '(units: days, weeks, months, quarters, years)',
     );
   }
