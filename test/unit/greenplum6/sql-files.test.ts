@@ -1,0 +1,75 @@
+// Greenplum 6 cannot run here, so its migrations are checked statically: numbered without gaps, and
+// the public functions have the same names and argument types as sql/postgres (or, while that
+// folder has none, as the headings of docs/procedures.md).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+function sqlFiles(dialect: string): string[] {
+  return readdirSync(join(root, 'sql', dialect))
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+}
+
+/** "p_schema text, p_starts text[]" → "text,text[]" (types only, normalised). */
+function argTypes(args: string): string {
+  if (args.trim() === '') return '';
+  return args
+    .split(',')
+    .map((a) => a.trim().replace(/^(IN|OUT|INOUT)\s+/i, '').split(/\s+/).slice(1).join(' ').toLowerCase())
+    .join(',');
+}
+
+function publicSignatures(dialect: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /CREATE\s+OR\s+REPLACE\s+FUNCTION\s+gppart\.([a-z_][a-z0-9_]*)\s*\(([^)]*)\)\s*RETURNS\s+([a-z0-9_\[\]]+)/gi;
+  for (const file of sqlFiles(dialect)) {
+    const text = readFileSync(join(root, 'sql', dialect, file), 'utf8');
+    for (const m of text.matchAll(re)) {
+      if (m[1]!.startsWith('_')) continue;
+      out.set(m[1]!, `(${argTypes(m[2]!)}) ${m[3]!.toLowerCase()}`);
+    }
+  }
+  return out;
+}
+
+function documentedSignatures(): Map<string, string> {
+  const text = readFileSync(join(root, 'docs', 'procedures.md'), 'utf8');
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^###\s+`gppart\.([a-z_]+)\(([^)]*)\)\s*→\s*([a-z]+)`/gm)) {
+    out.set(m[1]!, `(${argTypes(m[2]!)}) ${m[3]!}`);
+  }
+  return out;
+}
+
+describe('sql/greenplum6', () => {
+  it('is numbered 001.. without gaps', () => {
+    const files = sqlFiles('greenplum6');
+    expect(files.length).toBeGreaterThan(0);
+    files.forEach((f, i) => expect(f).toMatch(new RegExp(`^${String(i + 1).padStart(3, '0')}_[a-z0-9_]+\\.sql$`)));
+  });
+
+  it('defines the documented functions with the documented signatures', () => {
+    const documented = documentedSignatures();
+    expect([...documented.keys()].sort()).toEqual(['drop_partition', 'merge_partitions', 'move_partition', 'split_default']);
+    expect(publicSignatures('greenplum6')).toEqual(documented);
+  });
+
+  it('defines the same public functions as sql/postgres', () => {
+    const pg = publicSignatures('postgres');
+    const expected = pg.size > 0 ? pg : documentedSignatures();
+    expect(publicSignatures('greenplum6')).toEqual(expected);
+  });
+
+  it('stays within PostgreSQL 9.4 and legacy partitioning DDL', () => {
+    const text = sqlFiles('greenplum6').map((f) => readFileSync(join(root, 'sql', 'greenplum6', f), 'utf8')).join('\n');
+    // DDL keywords are written in upper case in these files, so a case-sensitive match skips messages.
+    for (const forbidden of [/CREATE\s+(OR\s+REPLACE\s+)?PROCEDURE/, /PARTITION\s+OF\b/, /ATTACH\s+PARTITION/, /DETACH\s+PARTITION/, /\bCALL\s+gppart/i, /ON\s+CONFLICT/]) {
+      expect(text).not.toMatch(forbidden);
+    }
+    // Every public function is plpgsql (one transaction with its caller).
+    expect(text.match(/LANGUAGE plpgsql/g)!.length).toBeGreaterThanOrEqual(4);
+  });
+});
