@@ -54,7 +54,8 @@ export function literalToKey(keyType: KeyType, text: string): KeyPoint {
     offsetMs = (Number(oh) * 3600 + Number(om ?? 0) * 60 + Number(os ?? 0)) * 1000 * (sign === '-' ? -1 : 1);
   }
   // A zone offset on a plain timestamp is ignored, exactly as PostgreSQL's timestamp input does.
-  return base - offsetMs + micros / 1000;
+  // One division of the exact microsecond count: the same instant always yields the same double.
+  return micros ? ((base - offsetMs) * 1000 + micros) / 1000 : base - offsetMs;
 }
 
 function utcMillis(year: number, month: number, day: number, h: number, mi: number, s: number): number {

@@ -56,8 +56,8 @@ describe('keyToLiteral', () => {
           // A double holds microseconds exactly only within about 1700..2240; keep whole
           // milliseconds outside it (no table has fractional bounds in the 1600s).
           const exactMicros = days > -98_000 && days < 98_000;
-          const frac = kt === 'date' ? 0 : exactMicros ? micros / 1000 : Math.floor(micros / 1000);
-          const key = inf !== 0 ? inf : days * day + frac;
+          const us = kt === 'date' ? 0 : exactMicros ? micros : Math.floor(micros / 1000) * 1000;
+          const key = inf !== 0 ? inf : (days * day * 1000 + us) / 1000;
           const text = keyToLiteral(kt, key);
           expect(literalToKey(kt, text)).toBe(key);
           expect(keyToLiteral(kt, literalToKey(kt, text))).toBe(text);

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { ActualTable } from '../../../src/plan/model.js';
+import { buildPlan, isEmpty, planHash } from '../../../src/plan/plan.js';
+import { simulateSteps } from '../../../src/plan/simulate.js';
+import type { Policy, TablePolicy } from '../../../src/policy/types.js';
+import { band, offset, policy, retention, table } from './fixtures.js';
+
+const server = { dialect: 'postgres' as const, version: 'PostgreSQL 17.5', database: 'dwh', identity: 'db:5432/dwh' };
+
+function input(tables: TablePolicy[], actual: ActualTable[], now = '2024-05-15') {
+  const p: Policy = { version: 1, file: 'gppart.yaml', hash: 'f00d', tables };
+  return { policy: p, actual: new Map(actual.map((a) => [`${a.table.schema}.${a.table.name}`, a])), server, now, toolVersion: '0.1.0' };
+}
+
+describe('buildPlan', () => {
+  const orders = policy([band('-1 month', '+1 month', '1 month')], { retention: retention('2 years') });
+  const events = { ...policy([band('-3 days', '+1 day', '1 day')]), table: { schema: 'sales', name: 'events' } };
+  const ordersActual = table([{ from: '2020-01-01', to: '2021-01-01', name: 'orders_p2020', rows: 3 }], { defaultRows: 0 });
+  const eventsActual = table([], { name: 'events', defaultRows: 10 });
+
+  it('plans tables in policy order and counts every step kind', () => {
+    const plan = buildPlan(input([events, orders], [ordersActual, eventsActual]));
+    expect(plan.tables.map((t) => t.table)).toEqual(['sales.events', 'sales.orders']);
+    expect(plan.summary).toEqual({ split: 2, merge: 0, move: 0, unload: 0, drop: 1 });
+    expect(plan).toMatchObject({ formatVersion: 1, toolVersion: '0.1.0', now: '2024-05-15', policyHash: 'f00d', server });
+    expect(plan.tables[1]!.lock).toEqual({ mode: 'shared', timeoutMs: 5000 });
+    expect(isEmpty(plan)).toBe(false);
+  });
+
+  it('hashes the plan the same however its keys are ordered, and differently when it differs', () => {
+    const plan = buildPlan(input([orders], [ordersActual]));
+    const shuffled = Object.fromEntries(Object.entries(plan).reverse());
+    expect(planHash(shuffled as typeof plan)).toBe(planHash(plan));
+    expect(planHash(plan)).toMatch(/^[0-9a-f]{64}$/);
+    expect(planHash(buildPlan(input([orders], [ordersActual], '2024-06-15')))).not.toBe(planHash(plan));
+  });
+
+  it('is empty once the steps are applied', () => {
+    const first = buildPlan(input([orders], [ordersActual]));
+    const applied = simulateSteps(ordersActual, first.tables[0]!.steps);
+    const second = buildPlan(input([orders], [applied]));
+    expect(isEmpty(second)).toBe(true);
+    expect(second.summary).toEqual({ split: 0, merge: 0, move: 0, unload: 0, drop: 0 });
+  });
+
+  it('refuses a table it has no state for, naming it', () => {
+    expect(() => buildPlan(input([orders, events], [ordersActual]))).toThrow(/sales\.events: no introspected state/);
+  });
+
+  it('tells the reviewer that archiving is not done yet', () => {
+    const archived: TablePolicy = {
+      ...policy([band('-3 years', '+1 month', '1 year')]),
+      archive: { after: offset('1 year'), afterText: '1 year', s3: { server: 'default', bucket: 'b', format: 'parquet' } },
+    };
+    const plan = buildPlan(input([archived], [table([], { defaultRows: 0 })]));
+    expect(plan.summary.unload).toBe(0);
+    expect(plan.tables[0]!.warnings.join('\n')).toMatch(/archive after 1 year: 1 partition\(s\) ending on or before 2023-05-15 would be unloaded to S3, and unload is not implemented yet/);
+  });
+});
