@@ -49,7 +49,8 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     },
     destructive: true,
   }));
-  const live = bounded.filter((p) => !dropped.includes(p));
+  const droppedSet = new Set(dropped);
+  const live = bounded.filter((p) => !droppedSet.has(p));
 
   // Names of partitions that outlive the drops; a new partition may take one only from a step
   // that consumes its owner.
@@ -58,8 +59,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   );
   const allocated = new Set<string>();
   const allocate = (wanted: string, reusable: ReadonlySet<string> = new Set()): string => {
-    const taken = new Set([...allocated, ...[...liveNames].filter((n) => !reusable.has(n))]);
-    const n = uniqueName(wanted, taken);
+    const n = uniqueName(wanted, (x) => allocated.has(x) || (liveNames.has(x) && !reusable.has(x)));
     allocated.add(n);
     return n;
   };
@@ -133,7 +133,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     const names = targets.map((t) => allocate(t.name, reusable));
     const readParts: ActualPartition[] = readsDefault ? [...sources, def!] : sources;
     const notes = [
-      `${sourceList} do not match`,
+      `${sourceList} ${sources.length === 1 ? 'does' : 'do'} not match`,
       ...(excess.length ? [`rows in ${excess.map(rtext).join(', ')} (~${excessRows}) go to the DEFAULT`] : []),
       ...(readsDefault
         ? [`rows for ${shortfall.map(rtext).join(', ')} come out of DEFAULT ${def!.table.name}, which is read whole (~${def!.rowEstimate} rows)`]
@@ -369,12 +369,14 @@ export function layoutLines(t: ActualTable, created: ReadonlySet<string>): strin
   const parts = [...t.partitions, ...(t.defaultPartition ? [t.defaultPartition] : [])];
   const names = parts.map((p) => (p.table.schema === t.table.schema ? p.table.name : `${p.table.schema}.${p.table.name}`));
   const ranges = parts.map((p) => (p.isDefault || !p.range ? 'DEFAULT' : rangeToText(t.keyType, p.range)));
+  const spaces = parts.map((p) => `tablespace ${p.tablespace ?? 'pg_default'}`);
   const nw = Math.max(0, ...names.map((n) => n.length));
   const rw = Math.max(0, ...ranges.map((r) => r.length));
+  const sw = Math.max(0, ...spaces.map((r) => r.length));
   return parts.map((p, i) => {
     const isNew = created.has(`${p.table.schema}.${p.table.name}`);
     // A partition split out of the DEFAULT has rows nobody can estimate before the split.
     const rows = isNew && p.rowEstimate === 0 ? 'new' : `~${Math.round(p.rowEstimate)} rows${isNew ? ' (new)' : ''}`;
-    return `${names[i]!.padEnd(nw)}  ${ranges[i]!.padEnd(rw)}  tablespace ${p.tablespace ?? 'pg_default'}  ${rows}`;
+    return `${names[i]!.padEnd(nw)}  ${ranges[i]!.padEnd(rw)}  ${spaces[i]!.padEnd(sw)}  ${rows}`;
   });
 }

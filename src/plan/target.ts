@@ -186,12 +186,13 @@ export function withPrefix(prefix: string, suffix: string): string {
 }
 
 /** `base`, or `base` with a numeric suffix `_2`, `_3`… when `base` is taken; always ≤ 63 bytes. */
-export function uniqueName(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
+export function uniqueName(base: string, taken: ReadonlySet<string> | ((name: string) => boolean)): string {
+  const isTaken = typeof taken === 'function' ? taken : (n: string): boolean => taken.has(n);
+  if (!isTaken(base)) return base;
   for (let n = 2; ; n++) {
     const sfx = `_${n}`;
     let p = base;
     while (Buffer.byteLength(p + sfx, 'utf8') > MAX_IDENTIFIER_BYTES) p = Array.from(p).slice(0, -1).join('');
-    if (!taken.has(p + sfx)) return p + sfx;
+    if (!isTaken(p + sfx)) return p + sfx;
   }
 }
