@@ -44,7 +44,7 @@ export function sqlIdent(name: string): string {
 export function renderFunctionCall(call: ProcedureCall): string {
   const args = call.args.map((a) => {
     if (a === null) return 'NULL';
-    if (Array.isArray(a)) return a.length === 0 ? `'{}'::text[]` : `ARRAY[${a.map(sqlLiteral).join(', ')}]::text[]`;
+    if (Array.isArray(a)) return a.length === 0 ? `'{}'::text[]` : `ARRAY[${a.map((e) => (e === null ? 'NULL' : sqlLiteral(e))).join(', ')}]::text[]`;
     return sqlLiteral(a);
   });
   const [schema, fn] = call.name.split('.');

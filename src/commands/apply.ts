@@ -27,7 +27,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     '<%= config.bin %> apply --auto-approve --allow-destroy   # nightly, from a scheduler',
   ];
   static override args = {
-    planfile: Args.string({ description: 'A plan written by `gppart plan --out`.', required: false }),
+    planfile: Args.string({ description: 'A plan written by `gppart plan --out`.', required: false, ignoreStdin: true }),
   };
   static override flags = {
     ...policyFlags,
@@ -83,7 +83,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       }
     } else {
       if (destructive.length) this.say(`This plan has ${destructive.length} destructive step(s): data will be removed from the database.`);
-      const ok = await askYes(`Do you want to apply these ${summaryLine(plan).replace(/^Plan: /, '')}\n  Only 'yes' will be accepted.\n\nEnter 'yes' to apply: `);
+      const ok = await askYes(`\nDo you want to perform these steps? Only 'yes' will be accepted.\nEnter 'yes' to apply: `);
       if (!ok) {
         this.say('Apply cancelled; nothing was changed.');
         process.exitCode = 1;

@@ -24,10 +24,9 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   const def = actual.defaultPartition;
   const warnings: string[] = [];
 
-  // Nothing in the policy says where a partition goes when it names no tablespace; the procedures
-  // read NULL as the parent's tablespace, but their text[] arguments cannot carry NULL elements,
-  // so name that tablespace explicitly (PostgreSQL stores the database default as 0 either way).
-  const resolvedTablespace = (t: string | null): string => t ?? actual.tablespace ?? 'pg_default';
+  // A policy that names no tablespace leaves the choice to the database: NULL makes the procedures
+  // use the parent's tablespace, or the database default, whichever that is on this server.
+  const resolvedTablespace = (t: string | null): string | null => t;
 
   const bounded = actual.partitions
     .filter((p): p is ActualPartition & { range: KeyRange } => !p.isDefault && p.range !== undefined)
@@ -289,7 +288,7 @@ function ref(kt: ActualTable['keyType'], p: ActualPartition): PartitionRef {
   return r;
 }
 
-function newRef(kt: ActualTable['keyType'], schema: string, name: string, t: TargetPartition, tablespace: string): PartitionRef {
+function newRef(kt: ActualTable['keyType'], schema: string, name: string, t: TargetPartition, tablespace: string | null): PartitionRef {
   return { name, schema, isDefault: false, from: keyToLiteral(kt, t.range.from), to: keyToLiteral(kt, t.range.to), tablespace };
 }
 

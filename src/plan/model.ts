@@ -127,8 +127,8 @@ export interface PartitionRef {
 export interface ProcedureCall {
   /** e.g. "gppart.split_default" */
   name: string;
-  /** Arguments in order; arrays are text[]; null is SQL NULL. */
-  args: Array<string | string[] | null>;
+  /** Arguments in order; arrays are text[]; null (also as an array element) is SQL NULL. */
+  args: Array<string | Array<string | null> | null>;
 }
 
 export interface Step {

@@ -63,7 +63,7 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     const r = await runCli(['validate', '-c', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:\\d+ tables\\[0\\]\\.layout\\[1\\]\\.every: `));
+    expect(r.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:\\d+ tables\\[0\\]\\.layout\\[1\\]\\.every: `));
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const missing = await runCli(['validate', '-c', join(dir, 'nope.yaml')]);
     expect(missing.code).toBe(1);

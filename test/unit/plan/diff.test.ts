@@ -21,7 +21,7 @@ describe('planTable', () => {
     expect(names.slice(0, 2)).toEqual(['orders_p2022q3', 'orders_p2022q4']);
     expect(names.at(-1)).toBe('orders_p2024_07');
     expect(tablespaces[0]).toBe('warm');
-    expect(tablespaces.at(-1)).toBe('pg_default');
+    expect(tablespaces.at(-1)).toBeNull();
     expect(starts.slice(1)).toEqual(ends.slice(0, -1)); // contiguous
     expect(s.estimatedRows).toBe(5000);
     expect(s.reason).toMatch(/band 2 \(-2 years \.\. -3 months, every 3 months\) wants 6 periods in \[2022-07-01, 2024-01-01\)/);
