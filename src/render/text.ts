@@ -81,11 +81,16 @@ function tableLines(t: TablePlan, o: TextOptions, renderCall: (s: Step) => strin
     lines.push(`  ${String(i + 1).padStart(2)}. ${sym} ${stepHeadline(s)}`);
     lines.push(`        moves ~${formatCount(s.estimatedRows)} rows, ~${formatBytes(s.estimatedBytes)}${s.destructive ? paint(o.color, 31, '  DESTRUCTIVE') : ''}`);
     lines.push(`        why:  ${s.reason}`);
-    if (o.showCalls !== false) lines.push(`        call: ${renderCall(s)}`);
+    if (o.showCalls !== false) lines.push(`        call: ${abbreviateCall(renderCall(s))}`);
   }
   if (t.deferred) lines.push(`  … ${t.deferred} more step(s) deferred by max_steps_per_table; they will be planned by the next run`);
   for (const w of t.warnings) lines.push(`  ${paint(o.color, 33, 'warning:')} ${w}`);
   return lines;
+}
+
+/** Long calls (a split of 40 periods) would drown the plan; --format sql and json have them whole. */
+export function abbreviateCall(sql: string, max = 200): string {
+  return sql.length <= max ? sql : `${sql.slice(0, max - 1)}… (${sql.length} characters; --format sql shows it whole)`;
 }
 
 export function renderPlanText(plan: Plan, o: TextOptions, renderCall: (s: Step) => string): string {
