@@ -73,7 +73,7 @@ BEGIN
   -- One scan of the DEFAULT: each row in a new range is deleted there and inserted once through
   -- the parent, which routes it to its new partition (the DEFAULT is detached, so nowhere else).
   v_columns := gppart._columns(v_key.parent);
-  EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) INSERT INTO %s (%s) SELECT %s FROM moved',
+  EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM moved',
     v_default, gppart._range_predicate(v_key.key_column, v_key.key_type, p_starts, p_ends), v_columns,
     v_key.parent, v_columns, v_columns);
   GET DIAGNOSTICS v_moved = ROW_COUNT;

@@ -195,7 +195,7 @@ BEGIN
   EXECUTE format('DROP TABLE %I.%I', p_schema, v_stage);
   v_overflow_rows := gppart._count(format('%I.%I', p_schema, v_overflow)::regclass);
   IF v_overflow_rows > 0 THEN
-    EXECUTE format('INSERT INTO %s (%s) SELECT %s FROM %I.%I', v_default, v_columns, v_columns, p_schema, v_overflow);
+    EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %I.%I', v_default, v_columns, v_columns, p_schema, v_overflow);
   END IF;
   EXECUTE format('DROP TABLE %I.%I', p_schema, v_overflow);
   FOR i IN 1 .. cardinality(v_sources) LOOP
