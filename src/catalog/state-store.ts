@@ -183,3 +183,34 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
   const snaps = await client.query(`SELECT phase, table_name, state FROM gppart.snapshots WHERE apply_id = $1 ORDER BY table_name, phase`, [id]);
   return { journal: journal.rows, snapshots: snaps.rows };
 }
+
+/** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
+export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummaryRow | null> {
+  const r = await client.query(
+    `SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at, a.status, a.db_user, a.client,
+            a.policy_hash, a.plan_hash, a.now_value,
+            count(*) FILTER (WHERE j.status = 'done') AS done,
+            count(*) FILTER (WHERE j.status = 'failed') AS failed,
+            count(*) FILTER (WHERE j.status = 'started') AS started
+     FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id
+     WHERE a.id = $1
+     GROUP BY a.id`,
+    [id],
+  );
+  const x = r.rows[0];
+  if (!x) return null;
+  return {
+    id: Number(x.id),
+    startedAt: x.started_at,
+    finishedAt: x.finished_at,
+    status: x.status,
+    user: x.db_user,
+    client: x.client,
+    policyHash: x.policy_hash,
+    planHash: x.plan_hash,
+    now: x.now_value,
+    stepsDone: Number(x.done),
+    stepsFailed: Number(x.failed),
+    stepsStarted: Number(x.started),
+  };
+}
