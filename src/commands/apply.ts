@@ -15,6 +15,9 @@ import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render
 import { computePlan, introspect, loadPolicyFile, parseTargets, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
 import { planOf, readPlanFile, toPlanFile } from '../workflow/planfile.js';
 import { TOOL_VERSION } from '../version.js';
+import { mountApplyView, planToTerminalString, type LiveApplyView } from '../render/ink/live.js';
+import type { ApplyListener } from '../apply/executor.js';
+import type { ApplyStepState, ApplyViewState } from '../render/ink/ApplyView.js';
 
 export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
@@ -70,8 +73,9 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       planHash = toPlanFile(plan, { file: flags.config, text: loaded.text }).planHash;
     }
 
-    const color = wantsColor();
-    this.say(renderPlanText(plan, { color }, (s) => driver.renderCall(s.call)));
+    // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
+    const tui = wantsColor();
+    this.say(tui ? planToTerminalString(plan) : renderPlanText(plan, { color: false }, (s) => driver.renderCall(s.call)));
     if (isEmpty(plan)) return;
 
     const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => s.destructive).map((s) => `${t.table}: ${s.kind}`));
@@ -92,31 +96,52 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     }
 
     const who = `${userInfo().username}@${hostname()}`;
-    const result = await executePlan({
-      session,
-      driver,
-      plan,
-      planHash,
-      client: who,
-      toolVersion: TOOL_VERSION,
-      stateDir: flags['state-dir'],
-      reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
-      replan: async () => (await computePlan(session, policy, plan.now)).plan,
-      listener: {
-        onStart: (id, total) => this.say(`\napply ${id}: ${total} step(s)`),
-        onStepStart: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table} …`),
-        onStepDone: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table}: done in ${(e.ms / 1000).toFixed(2)} s, ${formatCount(e.rows)} rows`),
-        onStepFailed: (e) => this.warnLine(`  [${e.index}/${e.total}] ${e.step.kind} ${e.table}: FAILED after ${(e.ms / 1000).toFixed(2)} s: ${e.error}`),
-      },
-    });
+    const live: LiveApplyView | null = tui ? mountApplyView(plan) : null;
+    const listener: ApplyListener = live
+      ? {
+          onStart: (id) => live.update((st) => ({ ...st, applyId: id })),
+          onStepStart: (e) => live.update((st) => withStep(st, e.index - 1, { status: 'running', startedAt: Date.now() })),
+          onStepDone: (e) => live.update((st) => withStep(st, e.index - 1, { status: 'done', ms: e.ms, rows: e.rows })),
+          onStepFailed: (e) => live.update((st) => withStep(st, e.index - 1, { status: 'failed', ms: e.ms, error: e.error })),
+        }
+      : {
+          onStart: (id, total) => this.say(`\napply ${id}: ${total} step(s)`),
+          onStepStart: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table} …`),
+          onStepDone: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table}: done in ${(e.ms / 1000).toFixed(2)} s, ${formatCount(e.rows)} rows`),
+          onStepFailed: (e) => this.warnLine(`  [${e.index}/${e.total}] ${e.step.kind} ${e.table}: FAILED after ${(e.ms / 1000).toFixed(2)} s: ${e.error}`),
+        };
+    let result: Awaited<ReturnType<typeof executePlan>>;
+    try {
+      result = await executePlan({
+        session,
+        driver,
+        plan,
+        planHash,
+        client: who,
+        toolVersion: TOOL_VERSION,
+        stateDir: flags['state-dir'],
+        reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
+        replan: async () => (await computePlan(session, policy, plan.now)).plan,
+        listener,
+      });
+    } catch (err) {
+      // An error (lock held, stale plan) must reach a released terminal, below the last frame.
+      if (live) await live.close();
+      throw err;
+    }
 
     const done = result.outcomes.filter((o) => o.status === 'done');
     const failed = result.outcomes.filter((o) => o.status === 'failed');
     const skipped = result.outcomes.filter((o) => o.status === 'skipped');
     const rows = done.reduce((n, o) => n + o.rows, 0);
-    this.say(
-      `\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${formatCount(rows)} rows moved or removed.`,
-    );
+    if (live) {
+      live.update((st) => ({ ...st, final: { status: result.status, done: done.length, failed: failed.length, skipped: skipped.length, rows } }));
+      await live.close();
+    } else {
+      this.say(
+        `\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${formatCount(rows)} rows moved or removed.`,
+      );
+    }
     this.say(`Snapshots: ${result.snapshotFiles.join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
     if (!isEmpty(result.replan)) {
       this.say(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
@@ -128,4 +153,8 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     }
     if (result.status !== 'done') process.exitCode = 1;
   }
+}
+
+function withStep(st: ApplyViewState, i: number, change: Partial<ApplyStepState>): ApplyViewState {
+  return { ...st, steps: st.steps.map((s, j) => (j === i ? { ...s, ...change } : s)) };
 }

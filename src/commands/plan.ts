@@ -4,6 +4,8 @@ import { wantsColor } from '../cli/output.js';
 import { isEmpty } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
+import { renderPlanMarkdown } from '../render/markdown.js';
+import { planToTerminalString } from '../render/ink/live.js';
 import { computePlan, loadPolicyFile, parseTargets, resolveNow, selectTables } from '../workflow/planning.js';
 import { toPlanFile, writePlanFile } from '../workflow/planfile.js';
 
@@ -14,6 +16,7 @@ export default class Plan extends GppartCommand {
   static override examples = [
     '<%= config.bin %> plan',
     '<%= config.bin %> plan --now 2026-01-01 --format json',
+    '<%= config.bin %> plan --out plan.json --format markdown > change-1234.md',
     '<%= config.bin %> plan --out plan.json && <%= config.bin %> apply plan.json',
     '<%= config.bin %> plan --detailed-exitcode   # 0 no changes, 2 changes, 1 error',
   ];
@@ -22,7 +25,10 @@ export default class Plan extends GppartCommand {
     ...connectionFlags,
     ...nowFlag,
     ...targetFlag,
-    format: Flags.string({ description: 'Output format.', options: ['text', 'json', 'sql'], default: 'text' }),
+    format: Flags.string({
+      description: 'Output format (default: a coloured view at a terminal, plain text otherwise; markdown is made for a change ticket).',
+      options: ['text', 'markdown', 'json', 'sql'],
+    }),
     out: Flags.string({ description: 'Also write the plan to this file, for `gppart apply PLANFILE` and `gppart show`.', helpValue: 'PLANFILE' }),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 0 when there are no changes, 2 when there are, 1 on error.' }),
   };
@@ -42,8 +48,13 @@ export default class Plan extends GppartCommand {
       this.say(JSON.stringify(printable, null, 2));
     } else if (flags.format === 'sql') {
       this.say(renderPlanSql(plan, (s) => call(s.call)));
+    } else if (flags.format === 'markdown') {
+      this.say(renderPlanMarkdown(plan, doc.planHash, (s) => call(s.call)));
+    } else if (!flags.format && wantsColor()) {
+      this.say(planToTerminalString(plan));
+      if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
     } else {
-      this.say(renderPlanText(plan, { color: wantsColor() }, (s) => call(s.call)));
+      this.say(renderPlanText(plan, { color: false }, (s) => call(s.call)));
       if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
     }
     if (flags['detailed-exitcode']) process.exitCode = isEmpty(plan) ? 0 : 2;

@@ -3,6 +3,7 @@
 // file edited by hand is refused rather than applied.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Plan } from '../plan/model.js';
 import { WorkflowError } from './planning.js';
 
@@ -19,6 +20,48 @@ export function canonicalJson(value: unknown): string {
     }
     return v;
   });
+}
+
+let compiled: ValidateFunction | null = null;
+function planSchemaValidator(): ValidateFunction {
+  if (!compiled) {
+    // Read at run time: schemas/ sits two levels above both src/workflow and dist/workflow.
+    const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8'));
+    compiled = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return compiled;
+}
+
+/** "tables[0].steps[2].call.name" from ajv's "/tables/0/steps/2/call/name". */
+function jsonPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `${out ? '.' : ''}${p}` : `[${JSON.stringify(p)}]`;
+  return out || '(top level)';
+}
+
+function describeSchemaError(e: ErrorObject): string {
+  const at = jsonPath(e.instancePath);
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'required':
+      return `${at}: missing field "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'enum':
+      return `${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${at}: ${e.message ?? 'is not valid'}`;
+  }
+}
+
+/** Checks a parsed plan file's shape against schemas/plan.schema.json; returns the first problem, or null. */
+export function planFileProblem(doc: unknown): string | null {
+  const validate = planSchemaValidator();
+  if (validate(doc)) return null;
+  const errors = validate.errors ?? [];
+  // anyOf reports every branch; the deepest path is the most useful single line.
+  const best = [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0];
+  return best ? describeSchemaError(best) : 'does not match the plan schema';
 }
 
 function hashOf(plan: Plan, policy: { file: string; text: string }): string {
@@ -54,6 +97,8 @@ export function readPlanFile(path: string): PlanFile {
   if (!doc || typeof doc !== 'object' || doc.formatVersion !== 1 || !Array.isArray(doc.tables) || typeof doc.planHash !== 'string' || !doc.policy) {
     throw new WorkflowError(`${path}: not a gppart plan file (format version 1 expected)`);
   }
+  const problem = planFileProblem(doc);
+  if (problem) throw new WorkflowError(`${path}: not a valid gppart plan file: ${problem}`);
   const expected = hashOf(stripFileFields(doc), doc.policy);
   if (expected !== doc.planHash) {
     throw new WorkflowError(`${path}: the plan file was modified after it was written (plan hash ${doc.planHash.slice(0, 12)}… does not match its content ${expected.slice(0, 12)}…); run gppart plan --out again`);

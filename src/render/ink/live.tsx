@@ -1,0 +1,32 @@
+// Mounting the Ink views on the real terminal. The plan is rendered once to a string (it is static
+// and may be taller than the screen, which Ink's live redraw handles by clearing the screen);
+// the apply view is live and re-rendered on every executor event.
+import { render, renderToString } from 'ink';
+import type { Plan } from '../../plan/model.js';
+import { PlanView } from './PlanView.js';
+import { ApplyView, initialApplyState, type ApplyViewState } from './ApplyView.js';
+
+export function planToTerminalString(plan: Plan, columns = process.stdout.columns || 100): string {
+  return renderToString(<PlanView plan={plan} />, { columns });
+}
+
+export interface LiveApplyView {
+  update(change: (s: ApplyViewState) => ApplyViewState): void;
+  /** Renders the last frame and releases the terminal. */
+  close(): Promise<void>;
+}
+
+export function mountApplyView(plan: Plan): LiveApplyView {
+  let state = initialApplyState(plan);
+  const instance = render(<ApplyView state={state} />, { exitOnCtrlC: false, patchConsole: false });
+  return {
+    update(change) {
+      state = change(state);
+      instance.rerender(<ApplyView state={state} />);
+    },
+    async close() {
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// A plan as a Markdown document to paste into a change ticket: who/what/when in a header, a summary
+// table, every step with its exact procedure call (never abbreviated), the layout diff, and the
+// risks a reviewer must sign off on (drops, unloads, exclusive locks, volume moved).
+import type { Plan, Step, StepKind, TablePlan } from '../plan/model.js';
+import { STEP_KINDS } from '../plan/model.js';
+import { formatBytes, formatCount, stepHeadline, summaryLine } from './text.js';
+import { foldUnchanged, layoutChanged, layoutDiff } from './layout-diff.js';
+
+/** Inline code that survives backticks inside the text (identifiers may hold anything). */
+function code(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+function block(lang: string, body: string): string[] {
+  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${lang}`, body, fence];
+}
+
+/** Inline code inside a table cell: GFM splits cells on pipes even within code spans. */
+function cellCode(s: string): string {
+  return code(s).replace(/\|/g, '\\|');
+}
+
+/** Text for a table cell: pipes escaped, no line breaks. */
+function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/**
+ * Plain prose that must not turn into emphasis, code or HTML. Brackets stay: without a link
+ * target or a reference definition (this document has none) they are literal. Underscores inside
+ * names (orders_p2020) are literal too in CommonMark; only one at a word's edge could emphasise.
+ */
+function prose(s: string): string {
+  return s.replace(/([\\`*<>|#])/g, '\\$1').replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'));
+}
+
+function sum(steps: Step[], f: (s: Step) => number): number {
+  return steps.reduce((n, s) => n + f(s), 0);
+}
+
+function riskNotes(plan: Plan): string[] {
+  const notes: string[] = [];
+  for (const t of plan.tables) {
+    const drops = t.steps.filter((s) => s.kind === 'drop');
+    const unloads = t.steps.filter((s) => s.kind === 'unload');
+    if (drops.length) {
+      notes.push(
+        `**DROP** ${code(t.table)}: ${drops.length} partition drop(s) delete ~${formatCount(sum(drops, (s) => s.estimatedRows))} rows (~${formatBytes(sum(drops, (s) => s.estimatedBytes))}) permanently: ${drops
+          .flatMap((s) => s.reads.map((r) => code(r.name)))
+          .join(', ')}.`,
+      );
+    }
+    if (unloads.length) {
+      notes.push(
+        `**UNLOAD** ${code(t.table)}: ${unloads.length} partition(s) (~${formatCount(sum(unloads, (s) => s.estimatedRows))} rows, ~${formatBytes(sum(unloads, (s) => s.estimatedBytes))}) are written to S3 and removed from the database.`,
+      );
+    }
+    if (t.steps.length && t.lock.mode === 'exclusive') {
+      notes.push(`**Exclusive lock** ${code(t.table)}: each step takes ACCESS EXCLUSIVE on the table (lock timeout ${t.lock.timeoutMs} ms); readers and writers wait while a step runs.`);
+    }
+    const moved = t.steps.filter((s) => s.kind !== 'drop' && s.kind !== 'unload');
+    if (moved.length) {
+      notes.push(
+        `**Volume** ${code(t.table)}: ${moved.length} step(s) rewrite ~${formatCount(sum(moved, (s) => s.estimatedRows))} rows (~${formatBytes(sum(moved, (s) => s.estimatedBytes))}), each in one transaction.`,
+      );
+    }
+    if (t.deferred) notes.push(`**Deferred** ${code(t.table)}: ${t.deferred} more step(s) are left for a later run by max_steps_per_table.`);
+    for (const w of t.warnings) notes.push(`**Warning** ${code(t.table)}: ${prose(w)}`);
+  }
+  return notes;
+}
+
+function tableSection(t: TablePlan, renderCall: (s: Step) => string): string[] {
+  const out: string[] = ['', `### ${code(t.table)}`, ''];
+  out.push(`Key ${code(t.keyColumn)} (${t.keyType}), lock ${t.lock.mode} (timeout ${t.lock.timeoutMs} ms), fingerprint ${code(t.fingerprint)}.`);
+  if (!t.steps.length) {
+    out.push('', 'No changes.');
+    return out;
+  }
+  for (const [i, s] of t.steps.entries()) {
+    out.push('', `${i + 1}. **${s.kind}**${s.destructive ? ' (destructive)' : ''}: ${prose(stepHeadline(s))}`);
+    out.push(`   - moves ~${formatCount(s.estimatedRows)} rows, ~${formatBytes(s.estimatedBytes)}`);
+    out.push(`   - why: ${prose(s.reason)}`);
+    out.push('', ...block('sql', renderCall(s) + ';').map((l) => `   ${l}`));
+  }
+  const d = layoutDiff(t.layoutBefore, t.layoutAfter);
+  if (layoutChanged(d)) {
+    out.push('', 'Partition layout, before → after:', '');
+    out.push(...block('diff', foldUnchanged(d, 2).map((l) => `${l.op} ${l.line}`).join('\n')));
+  }
+  return out;
+}
+
+export function renderPlanMarkdown(plan: Plan, planHash: string, renderCall: (s: Step) => string): string {
+  const out: string[] = [`# gppart plan: ${prose(plan.server.database)}`, ''];
+  out.push('| | |', '|---|---|');
+  out.push(`| Database | ${cellCode(plan.server.database)} at ${cellCode(plan.server.identity)} |`);
+  out.push(`| Server | ${cell(plan.server.version)} (dialect ${cellCode(plan.server.dialect)}) |`);
+  out.push(`| Planned for (now) | ${code(plan.now)} |`);
+  out.push(`| Policy hash | ${code(plan.policyHash)} |`);
+  out.push(`| Plan hash | ${code(planHash)} |`);
+  out.push(`| gppart | ${cell(plan.toolVersion)} |`);
+  out.push('', '## Summary', '', `**${summaryLine(plan)}**`, '');
+  out.push(`| table | ${STEP_KINDS.join(' | ')} | rows moved | bytes moved |`);
+  out.push(`|---|${STEP_KINDS.map(() => '---:').join('|')}|---:|---:|`);
+  for (const t of plan.tables) {
+    const n = (k: StepKind) => t.steps.filter((s) => s.kind === k).length;
+    out.push(
+      `| ${cellCode(t.table)} | ${STEP_KINDS.map((k) => n(k)).join(' | ')} | ~${formatCount(sum(t.steps, (s) => s.estimatedRows))} | ~${formatBytes(sum(t.steps, (s) => s.estimatedBytes))} |`,
+    );
+  }
+  const notes = riskNotes(plan);
+  out.push('', '## Risks', '');
+  if (notes.length) out.push(...notes.map((n) => `- ${n}`));
+  else out.push('None: the plan has no steps.');
+  out.push('', '## Steps');
+  for (const t of plan.tables) out.push(...tableSection(t, renderCall));
+  out.push(
+    '',
+    '---',
+    '',
+    `Each step runs as one transaction. Apply exactly this plan with ${code('gppart apply PLANFILE')}; it is refused if a table changed since it was made (plan hash ${code(planHash.slice(0, 12))}).`,
+  );
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+// Ink colours through chalk, which turns itself off when the test's stdout is not a terminal.
+import chalk from 'chalk';
+import { PlanView } from '../../../src/render/ink/PlanView.js';
+import { ApplyView, initialApplyState, type ApplyViewState } from '../../../src/render/ink/ApplyView.js';
+import type { Plan } from '../../../src/plan/model.js';
+import { samplePlan } from './sample-plan.js';
+
+const strip = (s: string | undefined) => (s ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+
+describe('PlanView', () => {
+  const plan = samplePlan();
+
+  it('shows each table, its steps with symbol and kind, rows and bytes, the layout diff and the summary line', () => {
+    const { lastFrame, unmount } = render(<PlanView plan={plan} />);
+    const frame = strip(lastFrame());
+    unmount();
+    expect(frame).toContain('sales.orders');
+    expect(frame).toMatch(/1\. - drop +drop orders_p2020 \[2020-01-01, 2021-01-01\)/);
+    expect(frame).toMatch(/2\. \+ split +split orders_default \(DEFAULT\) → 10 partition\(s\)/);
+    expect(frame).toMatch(/3\. ~ merge +merge orders_p202301/);
+    expect(frame).toContain('moves ~3 rows, ~300 B  DESTRUCTIVE');
+    expect(frame).toContain('layout before → after:');
+    expect(frame).toMatch(/^ *- orders_p2020 +\[2020-01-01, 2021-01-01\)/m);
+    expect(frame).toMatch(/^ *\+ orders_p2023q1 +\[2023-01-01, 2023-04-01\)/m);
+    expect(frame).toMatch(/^ {4} {2}orders_default +DEFAULT/m);
+    expect(frame.trim().split('\n').at(-1)).toBe('Plan: 1 to split, 1 to merge, 0 to move, 0 to unload, 1 to drop.');
+  });
+
+  it('colours each kind (drop red, split green) when rendered for a terminal', () => {
+    const level = chalk.level;
+    chalk.level = 1;
+    const { lastFrame, unmount } = render(<PlanView plan={plan} />);
+    const raw = lastFrame() ?? '';
+    unmount();
+    chalk.level = level;
+    expect(raw).toMatch(/\u001b\[31m[^\n]*- drop/);
+    expect(raw).toMatch(/\u001b\[32m[^\n]*\+ split/);
+  });
+
+  it('collapses a long plan: at most maxSteps per table and a pointer to the rest', () => {
+    const t = plan.tables[0]!;
+    const long: Plan = { ...plan, tables: [{ ...t, steps: Array.from({ length: 30 }, (_, i) => t.steps[i % t.steps.length]!) }] };
+    const { lastFrame, unmount } = render(<PlanView plan={long} maxSteps={5} maxLayoutLines={4} />);
+    const frame = strip(lastFrame());
+    unmount();
+    expect(frame).toMatch(/ 5\. /);
+    expect(frame).not.toMatch(/ 6\. /);
+    expect(frame).toContain('… 25 more step(s) (use --format text for all)');
+    expect(frame).toMatch(/… \d+ more layout line\(s\)/);
+  });
+});
+
+describe('ApplyView', () => {
+  it('shows a spinner and elapsed time for the running step, finished steps with rows, a progress bar and the final summary', () => {
+    const plan = samplePlan();
+    let state: ApplyViewState = initialApplyState(plan);
+    const clock = () => 10_000;
+    const { lastFrame, rerender, unmount } = render(<ApplyView state={state} clock={clock} />);
+    expect(strip(lastFrame())).toContain('0/3 step(s)');
+
+    state = { ...state, applyId: 7 };
+    state.steps = state.steps.map((s, i) => (i === 0 ? { ...s, status: 'running', startedAt: 7_500 } : s));
+    rerender(<ApplyView state={state} clock={clock} />);
+    let frame = strip(lastFrame());
+    expect(frame).toContain('apply 7: 3 step(s)');
+    expect(frame).toMatch(/⠋ \[1\/3\] - drop +sales\.orders: drop orders_p2020 .* 2\.5 s/);
+    expect(frame).toMatch(/░{30} 0\/3 step\(s\)/);
+
+    state.steps = state.steps.map((s, i) =>
+      i === 0 ? { ...s, status: 'done', ms: 1234, rows: 3 } : i === 1 ? { ...s, status: 'failed', ms: 50, error: 'lock timeout' } : s,
+    );
+    state.final = { status: 'failed', done: 1, failed: 1, skipped: 1, rows: 3 };
+    rerender(<ApplyView state={state} clock={clock} />);
+    frame = strip(lastFrame());
+    unmount();
+    expect(frame).toMatch(/✔ \[1\/3\] - drop +sales\.orders: .* 1\.2 s, 3 rows/);
+    expect(frame).toMatch(/✘ \[2\/3\] \+ split +sales\.orders: .* 0\.1 s/);
+    expect(frame).toContain('FAILED: lock timeout');
+    expect(frame).toMatch(/█{20}░{10} 2\/3 step\(s\)/);
+    expect(frame).toContain('Apply 7 failed: 1 step(s) done, 1 failed, 1 skipped; 3 rows moved or removed.');
+    expect(frame).not.toMatch(/[⠋⠙⠹]/);
+  });
+});
