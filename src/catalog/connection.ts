@@ -69,6 +69,11 @@ export async function openSession(source: ConnectionSource, applicationName = 'g
   try {
     await client.connect();
     await client.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET client_min_messages = 'warning'`);
+    // A killed gppart must not leave its step running (and holding the table's lock) until the
+    // function returns: PostgreSQL 14+ notices the closed socket within a second and aborts.
+    await client.query(
+      `SELECT set_config('client_connection_check_interval', '1s', false) WHERE current_setting('server_version_num')::int >= 140000`,
+    );
   } catch (err) {
     await client.end().catch(() => undefined);
     throw new ConnectionError(redact(`cannot connect (${source.origin}): ${(err as Error).message}`, secrets));

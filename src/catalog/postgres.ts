@@ -10,6 +10,9 @@ import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type Int
  * read in this single statement, so the cost is one round trip whatever the partition count.
  * Sizes come from relpages, not pg_relation_size(): a stat() per partition is what makes
  * catalog tools slow on tables with tens of thousands of partitions.
+ * Bounds are deparsed with relid 0: they hold only constants, and pg_get_expr(…, child oid) would
+ * take ACCESS SHARE on every partition, making plan (and a second apply) wait behind a running
+ * step instead of failing fast on the advisory lock.
  */
 export const POSTGRES_INTROSPECTION_SQL = `
 WITH req AS (
@@ -29,7 +32,7 @@ SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text 
        p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace,
        a.attname AS key_column, format_type(a.atttypid, a.atttypmod) AS key_type,
        cn.nspname AS child_schema, cc.relname AS child_name, cc.relkind::text AS child_relkind,
-       pg_get_expr(cc.relpartbound, cc.oid) AS bound,
+       pg_get_expr(cc.relpartbound, 0) AS bound,
        cts.spcname AS child_tablespace, cc.reltuples::float8 AS reltuples,
        cc.relpages::int8 * current_setting('block_size')::int8 AS bytes,
        am.amname AS access_method
