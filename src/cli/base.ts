@@ -6,6 +6,9 @@ import { PolicyError } from '../policy/types.js';
 import { WorkflowError } from '../workflow/planning.js';
 import { ApplyError } from '../apply/executor.js';
 import { UnsupportedTableError } from '../catalog/dialect.js';
+import { MigrationError } from '../catalog/migrations.js';
+import { TargetError } from '../plan/target.js';
+import { CalendarError } from '../plan/calendar.js';
 
 export const connectionFlags = {
   'database-url': Flags.string({
@@ -27,7 +30,7 @@ export const targetFlag = {
 };
 
 /** Errors a user can act on; anything else is a bug and still gets one line (plus a hint). */
-const EXPECTED = [PolicyError, ConnectionError, WorkflowError, ApplyError, UnsupportedTableError];
+const EXPECTED = [PolicyError, ConnectionError, WorkflowError, ApplyError, UnsupportedTableError, MigrationError, TargetError, CalendarError];
 
 export abstract class GppartCommand extends Command {
   private sessions: Session[] = [];
