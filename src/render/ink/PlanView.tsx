@@ -88,7 +88,7 @@ function TableView({ table, maxSteps, maxLayoutLines }: { table: TablePlan; maxS
   );
 }
 
-export function PlanView({ plan, maxSteps = 10, maxLayoutLines = 24 }: PlanViewProps) {
+export function PlanView({ plan, maxSteps = 10, maxLayoutLines = 12 }: PlanViewProps) {
   return (
     <Box flexDirection="column">
       {headerLines(plan).map((l, i) => (
