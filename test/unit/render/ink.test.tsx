@@ -13,7 +13,7 @@ describe('PlanView', () => {
   const plan = samplePlan();
 
   it('shows each table, its steps with symbol and kind, rows and bytes, the layout diff and the summary line', () => {
-    const { lastFrame, unmount } = render(<PlanView plan={plan} />);
+    const { lastFrame, unmount } = render(<PlanView plan={plan} maxLayoutLines={40} />);
     const frame = strip(lastFrame());
     unmount();
     expect(frame).toContain('sales.orders');
