@@ -214,3 +214,9 @@ export async function getApply(client: pg.ClientBase, id: number): Promise<Apply
     stepsStarted: Number(x.started),
   };
 }
+
+/** Names of the tablespaces that exist, so a plan never proposes a step that must fail on one. */
+export async function listTablespaces(client: pg.ClientBase): Promise<Set<string>> {
+  const r = await client.query<{ spcname: string }>('SELECT spcname FROM pg_tablespace');
+  return new Set(r.rows.map((x) => x.spcname));
+}

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { driverFor } from '../catalog/drivers.js';
 import type { DialectDriver } from '../catalog/dialect.js';
 import { serverInfo, type Session } from '../catalog/connection.js';
+import { listTablespaces } from '../catalog/state-store.js';
 import type { ActualTable, Plan, QualifiedName, ServerInfo } from '../plan/model.js';
 import { buildPlan } from '../plan/plan.js';
 import type { Policy } from '../policy/types.js';
@@ -92,11 +93,27 @@ export function selectTables(policy: Policy, targets: Set<string> | null): Polic
   return { ...policy, tables: policy.tables.filter((t) => targets.has(`${t.table.schema}.${t.table.name}`)) };
 }
 
+/** Every tablespace the policy names must exist: otherwise apply would fail halfway through. */
+export function checkTablespaces(policy: Policy, existing: Set<string>, database: string): void {
+  const missing: string[] = [];
+  for (const [ti, t] of policy.tables.entries()) {
+    const where = `${policy.file}:${t.pos.line}:${t.pos.col} tables[${ti}]`;
+    if (t.tablespace !== null && !existing.has(t.tablespace)) missing.push(`${where}.tablespace: tablespace "${t.tablespace}" does not exist in database ${database}`);
+    for (const [bi, b] of t.layout.entries()) {
+      if (b.tablespace !== null && b.tablespace !== t.tablespace && !existing.has(b.tablespace)) {
+        missing.push(`${where}.layout[${bi}].tablespace: tablespace "${b.tablespace}" does not exist in database ${database}`);
+      }
+    }
+  }
+  if (missing.length) throw new WorkflowError(missing.join('\n'));
+}
+
 export async function computePlan(session: Session, policy: Policy, now: string): Promise<PlanRun> {
   const db = await introspect(
     session,
     policy.tables.map((t) => t.table),
   );
+  checkTablespaces(policy, await listTablespaces(session.client), db.server.database);
   const plan = buildPlan({ policy, actual: db.actual, server: db.server, now, toolVersion: TOOL_VERSION });
   for (const t of plan.tables) {
     const actual = db.actual.get(t.table);

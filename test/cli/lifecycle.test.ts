@@ -228,3 +228,23 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     expect(r.stderr).toMatch(/public\.missing: table not found/);
   });
 });
+
+describe('plan refuses a policy naming a tablespace that does not exist', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('cli_ts');
+    await db.client.query(`CREATE TABLE public.t (d date NOT NULL) PARTITION BY RANGE (d)`);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('names the file, the key and the tablespace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-ts-'));
+    const f = join(dir, 'p.yaml');
+    writeFileSync(f, `version: 1\ntables:\n  - table: public.t\n    layout:\n      - { from: -1 month, to: +1 month, every: 1 month, tablespace: "no such" }\n`);
+    const r = await runCli(['plan', '-c', f], { env: { GPPART_DATABASE_URL: db.url } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`p.yaml:3:5 tables[0].layout[0].tablespace: tablespace "no such" does not exist in database ${db.name}`);
+  });
+});
