@@ -1,0 +1,4 @@
+-- `npm run bench`, the yardstick of a split: one plain INSERT .. SELECT of the DEFAULT's rows
+-- into a table with the same columns and index.
+CREATE TABLE public.{{table}}_copy (LIKE public.{{table}} INCLUDING ALL);
+INSERT INTO public.{{table}}_copy SELECT * FROM public.{{table}}_default;
