@@ -174,6 +174,30 @@ BEGIN
   RETURN v_r;
 END $$;
 
+-- Whether [p_from, p_to) lies inside the union of the ranges [p_starts[i], p_ends[i]): walk from
+-- p_from, jumping to the end of the range that contains the position.
+CREATE OR REPLACE FUNCTION gppart._gp6_covered(p_keytype text, p_from text, p_to text, p_starts text[], p_ends text[])
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_pos text := p_from;
+  v_progress boolean;
+  i int;
+BEGIN
+  WHILE gppart._gp6_cmp(p_keytype, v_pos, p_to) < 0 LOOP
+    v_progress := false;
+    FOR i IN 1 .. coalesce(array_length(p_starts, 1), 0) LOOP
+      IF gppart._gp6_cmp(p_keytype, p_starts[i], v_pos) <= 0 AND gppart._gp6_cmp(p_keytype, v_pos, p_ends[i]) < 0 THEN
+        v_pos := p_ends[i];
+        v_progress := true;
+        EXIT;
+      END IF;
+    END LOOP;
+    IF NOT v_progress THEN RETURN false; END IF;
+  END LOOP;
+  RETURN true;
+END $$;
+
 -- Checks of the new ranges shared by split_default and merge_partitions: arrays line up, every
 -- range is finite and non-empty, new ranges overlap neither each other nor any partition that is
 -- not a source, names fit and are free, tablespaces exist. Returns the partition names to use.

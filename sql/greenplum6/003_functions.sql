@@ -2,13 +2,17 @@
 -- Design and cost of each: docs/greenplum6.md. Every function runs inside the caller's transaction;
 -- any error rolls back every DDL and row it made, including the work tables gppart_<txid>_<n>.
 
--- Replace p_sources (children, may include the DEFAULT) by new ranges, moving each row once:
+-- Replace p_sources (children, may include the DEFAULT) by new ranges, moving each row once.
+-- GP6's EXCHANGE swaps the two relations' names (ATPExecPartExchange renames both), so after
+-- `EXCHANGE ... WITH TABLE t` the name t holds the rows that were in the partition.
 -- 1. EXCHANGE the DEFAULT with an empty table (metadata only) so that SPLIT DEFAULT has nothing to
 --    rewrite; 2. EXCHANGE each non-default source with an empty table and DROP its rule; 3. make
 --    each new range (ADD without DEFAULT, else SPLIT of the empty DEFAULT) and EXCHANGE in an
---    empty table with the final storage and tablespace; 4. put the DEFAULT back (the original
---    table when it is not a source); 5. one INSERT INTO parent SELECT from all held tables: GP6
---    routes every row to its partition; 6. count, compare, drop the held tables.
+--    empty table with the final storage and tablespace; 4. when the DEFAULT is a source, an empty
+--    twin with its storage becomes the DEFAULT; 5. one INSERT INTO parent SELECT from all held
+--    tables: GP6 routes every row to its partition; 6. count the new ranges and the (until then
+--    empty) DEFAULT and compare; 7. when the DEFAULT was not a source, append what was routed to
+--    it to the original DEFAULT and EXCHANGE that back in; drop the held tables.
 -- Returns {rows now in the new ranges, rows re-inserted}.
 CREATE OR REPLACE FUNCTION gppart._gp6_rebuild(p_schema text, p_table text, p_relid oid, p_paroid oid,
   p_keycol text, p_keytype text, p_sources oid[], p_starts text[], p_ends text[], p_names text[],
@@ -97,21 +101,20 @@ BEGIN
     END IF;
   END LOOP;
 
-  IF v_default IS NOT NULL THEN
-    IF v_default_is_source THEN
-      v_seq := v_seq + 1;
-      v_tmp := v_tag || v_seq;
-      PERFORM gppart._gp6_new_table(p_relid, p_schema, v_tmp, v_default_with, v_default_ts,
-        format('%I.%I', p_schema, v_hold_default)::regclass::oid);
-      EXECUTE format('ALTER TABLE %I.%I EXCHANGE DEFAULT PARTITION WITH TABLE %I.%I', p_schema, p_table, p_schema, v_tmp);
-      EXECUTE format('DROP TABLE %I.%I', p_schema, v_tmp);
-      v_holds := v_holds || v_hold_default;
-    ELSE
-      -- The original DEFAULT, unchanged: none of its rows can lie in ranges that only sources covered.
-      EXECUTE format('ALTER TABLE %I.%I EXCHANGE DEFAULT PARTITION WITH TABLE %I.%I WITHOUT VALIDATION',
-        p_schema, p_table, p_schema, v_hold_default);
-      EXECUTE format('DROP TABLE %I.%I', p_schema, v_hold_default);
-    END IF;
+  -- The DEFAULT slot must be empty during the INSERT so that counting it afterwards counts exactly
+  -- the rows the INSERT routed there (rows of the sources outside every new range, NULL keys).
+  -- When the DEFAULT is a source, an empty twin with its storage takes the slot for good; when it
+  -- is not, the empty DEFAULT left by SPLIT holds the slot until the original comes back below.
+  IF v_default_is_source THEN
+    v_seq := v_seq + 1;
+    v_tmp := v_tag || v_seq;
+    PERFORM gppart._gp6_new_table(p_relid, p_schema, v_tmp, v_default_with, v_default_ts,
+      format('%I.%I', p_schema, v_hold_default)::regclass::oid);
+    -- EXCHANGE swaps the relation names (GP6 ATPExecPartExchange): afterwards v_tmp names the
+    -- empty DEFAULT made by SPLIT, which is dropped.
+    EXECUTE format('ALTER TABLE %I.%I EXCHANGE DEFAULT PARTITION WITH TABLE %I.%I', p_schema, p_table, p_schema, v_tmp);
+    EXECUTE format('DROP TABLE %I.%I', p_schema, v_tmp);
+    v_holds := v_holds || v_hold_default;
   END IF;
 
   IF array_length(v_holds, 1) > 0 THEN
@@ -126,7 +129,7 @@ BEGIN
       p_keycol, p_starts[i], p_keytype, p_keycol, p_ends[i], p_keytype) INTO v_cnt;
     v_new := v_new + v_cnt;
   END LOOP;
-  IF v_default_is_source THEN
+  IF v_default IS NOT NULL THEN
     SELECT parchildrelid INTO v_child FROM pg_catalog.pg_partition_rule
      WHERE paroid = p_paroid AND parparentrule = 0 AND parisdefault;
     EXECUTE format('SELECT count(*) FROM %s', v_child::regclass) INTO v_rest;
@@ -135,6 +138,24 @@ BEGIN
     PERFORM gppart._gp6_fail(p_schema, p_table, format(
       'row count mismatch: %s rows read from the sources, %s in the new partitions and %s in the DEFAULT after; rolled back',
       v_moved, v_new, v_rest));
+  END IF;
+
+  IF v_default IS NOT NULL AND NOT v_default_is_source THEN
+    -- The original DEFAULT comes back with the overflow rows appended (only those are written
+    -- twice). WITHOUT VALIDATION: its own rows were valid DEFAULT rows and the overflow rows lie in
+    -- ranges that only the dropped sources covered.
+    IF v_rest > 0 THEN
+      EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM %s', p_schema, v_hold_default, v_cols, v_cols, v_child::regclass);
+      GET DIAGNOSTICS v_cnt = ROW_COUNT;
+      IF v_cnt <> v_rest THEN
+        PERFORM gppart._gp6_fail(p_schema, p_table, format(
+          'row count mismatch: %s rows routed to the DEFAULT, %s copied back into it; rolled back', v_rest, v_cnt));
+      END IF;
+    END IF;
+    EXECUTE format('ALTER TABLE %I.%I EXCHANGE DEFAULT PARTITION WITH TABLE %I.%I WITHOUT VALIDATION',
+      p_schema, p_table, p_schema, v_hold_default);
+    -- Names swapped: v_hold_default now names the temporary DEFAULT that held the overflow copy.
+    EXECUTE format('DROP TABLE %I.%I', p_schema, v_hold_default);
   END IF;
 
   FOREACH v_tmp IN ARRAY v_holds LOOP
@@ -180,6 +201,8 @@ DECLARE
   v_names text[];
   v_pos text;
   v_progress boolean;
+  v_pred text;
+  v_outside bigint;
   i int;
 BEGIN
   SELECT * INTO t FROM gppart._gp6_table(p_schema, p_table);
@@ -217,6 +240,22 @@ BEGIN
           PERFORM gppart._gp6_fail(p_schema, p_table, format('new range [%s, %s) is not covered by the sources at %s', p_starts[i], p_ends[i], v_pos));
         END IF;
       END LOOP;
+    END LOOP;
+  END IF;
+  -- Without a DEFAULT, rows of the sources outside every new range would make the INSERT fail
+  -- half way; count them first (only for sources the new ranges do not cover entirely) and refuse.
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_partition_rule
+                  WHERE paroid = t.paroid AND parparentrule = 0 AND parisdefault) THEN
+    SELECT string_agg(format('(%I >= %L::%s AND %I < %L::%s)', t.keycol, p_starts[k], t.keytype, t.keycol, p_ends[k], t.keytype), ' OR ')
+      INTO v_pred FROM generate_subscripts(p_starts, 1) AS k;
+    FOREACH v_child IN ARRAY v_sources LOOP
+      SELECT * INTO b FROM gppart._gp6_bounds(t.paroid, v_child, t.keytype);
+      CONTINUE WHEN gppart._gp6_covered(t.keytype, b.r_from, b.r_to, p_starts, p_ends);
+      EXECUTE format('SELECT count(*) FROM %s WHERE NOT coalesce(%s, false)', v_child::regclass, v_pred) INTO v_outside;
+      IF v_outside > 0 THEN
+        PERFORM gppart._gp6_fail(p_schema, p_table, format(
+          '%s rows of %s lie outside every new range and the table has no DEFAULT partition', v_outside, v_child::regclass));
+      END IF;
     END LOOP;
   END IF;
   RETURN (gppart._gp6_rebuild(p_schema, p_table, t.relid, t.paroid, t.keycol, t.keytype, v_sources,

@@ -51,4 +51,24 @@ describe('sql/greenplum6 function bodies', () => {
     expect(await q('date', 'MAXVALUE', '2999-01-01')).toBe(1);
     expect(await q('date', 'MAXVALUE', 'maxvalue')).toBe(0);
   });
+
+  it('tells whether a range lies inside the union of the new ranges', async () => {
+    const q = async (from: string, to: string, starts: string[], ends: string[]) =>
+      (
+        await db.client.query<{ c: boolean }>(`SELECT gppart._gp6_covered('date', $1, $2, $3::text[], $4::text[]) AS c`, [
+          from,
+          to,
+          starts,
+          ends,
+        ])
+      ).rows[0]!.c;
+    // Realign [Jan 1, Apr 1) into months, in any order of the arrays.
+    expect(await q('2024-01-01', '2024-04-01', ['2024-03-01', '2024-01-01', '2024-02-01'], ['2024-04-01', '2024-02-01', '2024-03-01'])).toBe(true);
+    // A gap in February leaves rows that only a DEFAULT could take.
+    expect(await q('2024-01-01', '2024-04-01', ['2024-01-01', '2024-03-01'], ['2024-02-01', '2024-04-01'])).toBe(false);
+    // The new ranges stop before the source ends.
+    expect(await q('2024-01-01', '2024-04-01', ['2024-01-01'], ['2024-03-15'])).toBe(false);
+    // An open source range is never covered by finite new ranges.
+    expect(await q('MINVALUE', '2024-02-01', ['2024-01-01'], ['2024-02-01'])).toBe(false);
+  });
 });

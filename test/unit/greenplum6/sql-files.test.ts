@@ -72,4 +72,33 @@ describe('sql/greenplum6', () => {
     // Every public function is plpgsql (one transaction with its caller).
     expect(text.match(/LANGUAGE plpgsql/g)!.length).toBeGreaterThanOrEqual(4);
   });
+
+  it('calls no function or syntax newer than PostgreSQL 9.4 (Greenplum 6)', () => {
+    // Comments are dropped first: they may name the newer feature to say why it is not used.
+    const code = sqlFiles('greenplum6')
+      .map((f) => readFileSync(join(root, 'sql', 'greenplum6', f), 'utf8'))
+      .join('\n')
+      .replace(/--[^\n]*/g, '');
+    const newer: Array<[RegExp, string]> = [
+      [/\bregexp_match\s*\(/i, 'regexp_match() is PostgreSQL 10; GP6 has regexp_matches()'],
+      [/\barray_position[s]?\s*\(/i, 'array_position() is 9.5'],
+      [/\bnum_(nulls|nonnulls)\s*\(/i, 'num_nulls() is 9.6'],
+      [/\bjsonb_(set|insert|build_object|build_array|agg|object_agg|strip_nulls|pretty)\s*\(/i, 'these jsonb functions are 9.5+'],
+      [/\bto_reg(namespace|role)\s*\(/i, 'to_regnamespace()/to_regrole() are 9.5'],
+      [/::\s*reg(namespace|role)\b/i, 'regnamespace/regrole are 9.5'],
+      [/\bpg_partition_(root|tree|ancestors)\s*\(/i, 'pg_partition_root() and friends are 12'],
+      [/\bpg_get_partkeydef\s*\(/i, 'declarative partitioning is 10'],
+      [/\bADD\s+COLUMN\s+IF\s+NOT\s+EXISTS\b/i, 'ADD COLUMN IF NOT EXISTS is 9.6'],
+      [/\bCREATE\s+(UNIQUE\s+)?INDEX\s+IF\s+NOT\s+EXISTS\b/i, 'CREATE INDEX IF NOT EXISTS is 9.5'],
+      [/\bGENERATED\s+(ALWAYS|BY\s+DEFAULT)\b/i, 'identity and generated columns are 10/12'],
+      [/\bSKIP\s+LOCKED\b/i, 'SKIP LOCKED is 9.5'],
+      [/\bTABLESAMPLE\b/i, 'TABLESAMPLE is 9.5'],
+      [/\bcurrent_setting\s*\([^)]*,/i, 'current_setting(name, missing_ok) is 9.6'],
+      [/\bFOR\s+VALUES\b/i, 'declarative partition bounds are 10'],
+      [/\bunnest\s*\([^()]*,/i, 'multi-argument unnest() is 9.4 but avoided: write generate_subscripts()'],
+    ];
+    for (const [re, why] of newer) {
+      expect(code, why).not.toMatch(re);
+    }
+  });
 });
