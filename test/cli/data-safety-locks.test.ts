@@ -99,17 +99,16 @@ describe('locks and step limits of apply (CLI, real server)', () => {
     );
     const run = startCli(applyArgs(f), env);
     const backend = await waitFor('the split to run', () => applyBackend(c, 'split_default'));
-    const held = await c.query<{ rel: string; mode: string; granted: boolean }>(
-      `SELECT c.relname AS rel, l.mode, l.granted FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-       WHERE l.pid = $1 AND l.locktype = 'relation' AND c.relname IN ('events', 'untouched') ORDER BY 1`,
+    // pg_locks has a row per mode held; the step's own writes add weaker modes beside it.
+    const held = await c.query<{ rel: string }>(
+      `SELECT c.relname AS rel FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+       WHERE l.pid = $1 AND l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted
+         AND c.relnamespace = 'exclusive'::regnamespace AND c.relname IN ('events', 'untouched') ORDER BY 1`,
       [backend.pid],
     );
     // The split function alone locks only the parent and what it changes: 'untouched' being
     // locked is the LOCK TABLE … IN ACCESS EXCLUSIVE MODE of lock.mode exclusive.
-    expect(held.rows).toEqual([
-      { rel: 'events', mode: 'AccessExclusiveLock', granted: true },
-      { rel: 'untouched', mode: 'AccessExclusiveLock', granted: true },
-    ]);
+    expect(held.rows.map((x) => x.rel)).toEqual(['events', 'untouched']);
     const r = await run.done;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

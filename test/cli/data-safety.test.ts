@@ -245,7 +245,8 @@ tables:
     const S = 'twice';
     const T = 'events';
     await createTable(c, S, T);
-    await fillDays(c, S, T, '2026-01-01', '2026-03-01', 20); // ~1,200 rows
+    // ~2,400 rows, ≥ 5 s of split: longer than starting the second apply on a loaded machine.
+    await fillDays(c, S, T, '2026-01-01', '2026-03-01', 40);
     await slowWrites(c, S, T);
     const f = policyFile(
       'twice.yaml',
