@@ -135,11 +135,25 @@ export async function fillDays(c: pg.ClientBase, schema: string, table: string, 
  * partitioned table onto every partition, including the ones a step creates, so a step that
  * moves a few thousand rows runs for seconds without needing a large table.
  */
+/**
+ * Makes every row a step writes cost ~2 ms, so a step runs long enough to be observed or killed.
+ * A CHECK constraint rather than a trigger: gppart's steps copy rows through staging tables made
+ * `LIKE parent INCLUDING CONSTRAINTS`, which carry CHECK constraints but deliberately no triggers.
+ * The switch is a row in a table, so the rows the test itself inserts beforehand stay fast.
+ */
 export async function slowWrites(c: pg.ClientBase, schema: string, table: string): Promise<void> {
+  await c.query(`CREATE TABLE IF NOT EXISTS public.gppart_test_slow_switch (on_ boolean NOT NULL)`);
+  await c.query(`DELETE FROM public.gppart_test_slow_switch; INSERT INTO public.gppart_test_slow_switch VALUES (true)`);
   await c.query(
-    `CREATE OR REPLACE FUNCTION public.gppart_test_slow_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$`,
+    `CREATE OR REPLACE FUNCTION public.gppart_test_slow(anyelement) RETURNS boolean LANGUAGE plpgsql AS $$
+     BEGIN
+       IF (SELECT bool_or(on_) FROM public.gppart_test_slow_switch) THEN PERFORM pg_sleep(0.002); END IF;
+       RETURN true;
+     END $$`,
   );
-  await c.query(`CREATE TRIGGER slow_row BEFORE INSERT ON ${q(schema)}.${q(table)} FOR EACH ROW EXECUTE FUNCTION public.gppart_test_slow_row()`);
+  await c.query(`UPDATE public.gppart_test_slow_switch SET on_ = false`);
+  await c.query(`ALTER TABLE ${q(schema)}.${q(table)} ADD CONSTRAINT gppart_test_slow CHECK (public.gppart_test_slow(day))`);
+  await c.query(`UPDATE public.gppart_test_slow_switch SET on_ = true`);
 }
 
 export async function journal(c: pg.ClientBase, table: string): Promise<Array<{ apply_id: number; step_no: number; kind: string; status: string; error: string | null }>> {
