@@ -64,6 +64,8 @@ BEGIN
       gppart._bound_sql(v_key.key_type, p_starts[i]), gppart._bound_sql(v_key.key_type, p_ends[i]),
       v_storage, v_tablespaces[i]);
     PERFORM gppart._copy_owner_and_grants(v_key.parent, format('%I.%I', p_schema, p_names[i])::regclass);
+    -- Empty, but "never analyzed" would make plans and the query planner guess.
+    EXECUTE format('ANALYZE %I.%I', p_schema, p_names[i]);
   END LOOP;
   RETURN 0;
 END $$;

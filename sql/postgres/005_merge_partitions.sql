@@ -231,5 +231,14 @@ BEGIN
         v_default_before, v_from_default, v_overflow_rows, v_default_after));
     END IF;
   END IF;
+  -- Fresh statistics: the next plan's row estimates, and the queries that read these partitions,
+  -- should not see new tables as empty or the DEFAULT as still holding the rows it gave away.
+  -- ANALYZE samples a bounded number of rows, so this costs little next to the copy.
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    EXECUTE format('ANALYZE %I.%I', p_schema, p_names[i]);
+  END LOOP;
+  IF v_default IS NOT NULL AND (v_default_is_source OR v_overflow_rows > 0) THEN
+    EXECUTE format('ANALYZE %s', v_default);
+  END IF;
   RETURN v_in_new + v_overflow_rows;
 END $$;
