@@ -1,7 +1,7 @@
 // Declarative partitioning catalogs (pg_partitioned_table, relpartbound): PostgreSQL 12+, and
 // Greenplum 7 / Cloudberry / WarehousePG, which inherit them.
 import type pg from 'pg';
-import type { ActualPartition, ActualTable, Dialect, KeyType, QualifiedName, StorageKind } from '../plan/model.js';
+import type { ActualPartition, ActualTable, Dialect, KeyStats, KeyType, QualifiedName, StorageKind } from '../plan/model.js';
 import { literalToKey } from '../plan/keys.js';
 import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
 
@@ -35,7 +35,9 @@ SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text 
        pg_get_expr(cc.relpartbound, 0) AS bound,
        cts.spcname AS child_tablespace, cc.reltuples::float8 AS reltuples,
        cc.relpages::int8 * current_setting('block_size')::int8 AS bytes,
-       am.amname AS access_method
+       am.amname AS access_method,
+       st.null_frac::float8 AS key_null_frac, st.most_common_vals::text AS key_mcv,
+       st.most_common_freqs::float8[] AS key_mcv_freq, st.histogram_bounds::text AS key_histogram
 FROM parent p
 LEFT JOIN pg_attribute a ON a.attrelid = p.oid AND a.attnum = p.key_attnum AND p.key_attnum > 0
 LEFT JOIN pg_inherits i ON i.inhparent = p.oid AND p.partstrat IS NOT NULL
@@ -43,6 +45,8 @@ LEFT JOIN pg_class cc ON cc.oid = i.inhrelid
 LEFT JOIN pg_namespace cn ON cn.oid = cc.relnamespace
 LEFT JOIN pg_tablespace cts ON cts.oid = cc.reltablespace
 LEFT JOIN pg_am am ON am.oid = cc.relam
+LEFT JOIN pg_stats st ON cc.relpartbound IS NOT NULL AND pg_get_expr(cc.relpartbound, 0) = 'DEFAULT'
+      AND st.schemaname = cn.nspname AND st.tablename = cc.relname AND st.attname = a.attname AND NOT st.inherited
 ORDER BY p.schema_name, p.table_name, cn.nspname, cc.relname`;
 
 export interface PostgresCatalogRow {
@@ -64,6 +68,10 @@ export interface PostgresCatalogRow {
   reltuples: number | null;
   bytes: string | number | null;
   access_method: string | null;
+  key_null_frac?: number | null;
+  key_mcv?: string | null;
+  key_mcv_freq?: number[] | null;
+  key_histogram?: string | null;
 }
 
 const KEY_TYPES: Record<string, KeyType> = {
@@ -155,7 +163,7 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
       bytes: Number(r.bytes ?? 0),
     };
     if (r.bound === 'DEFAULT') {
-      defaultPartition = { ...base, isDefault: true };
+      defaultPartition = { ...base, isDefault: true, ...keyStatsOf(r, keyType) };
       continue;
     }
     const m = r.bound ? RANGE_BOUND.exec(r.bound) : null;
@@ -180,6 +188,45 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
     owner: head.owner ?? '',
     tablespace: head.tablespace,
   };
+}
+
+/** `{2024-01-01,"2024-01-02 00:00:00+00"}` → its elements (pg_stats shows anyarray as text). */
+export function parseArrayText(text: string): string[] {
+  const body = text.trim().replace(/^\{/, '').replace(/\}$/, '');
+  const out: string[] = [];
+  let i = 0;
+  while (i < body.length) {
+    if (body[i] === '"') {
+      let v = '';
+      i++;
+      while (i < body.length && body[i] !== '"') {
+        if (body[i] === '\\') i++;
+        v += body[i] ?? '';
+        i++;
+      }
+      out.push(v);
+      i += 2; // closing quote and comma
+    } else {
+      const end = body.indexOf(',', i);
+      out.push(body.slice(i, end === -1 ? body.length : end));
+      i = end === -1 ? body.length : end + 1;
+    }
+  }
+  return out;
+}
+
+/** The DEFAULT's key statistics, when ANALYZE has gathered them; unreadable ones are left out, not guessed. */
+function keyStatsOf(r: PostgresCatalogRow, keyType: KeyType): { keyStats?: KeyStats } {
+  if (r.key_null_frac === null || r.key_null_frac === undefined) return {};
+  try {
+    const histogram = r.key_histogram ? parseArrayText(r.key_histogram).map((v) => literalToKey(keyType, v)) : [];
+    const mcv = r.key_mcv ? parseArrayText(r.key_mcv).map((v) => literalToKey(keyType, v)) : [];
+    const mcvFreq = (r.key_mcv_freq ?? []).map(Number);
+    if (mcv.length !== mcvFreq.length) return {};
+    return { keyStats: { nullFrac: Number(r.key_null_frac), mcv, mcvFreq, histogram } };
+  } catch {
+    return {};
+  }
 }
 
 export function postgresDriver(dialect: Dialect = 'postgres'): DialectDriver {

@@ -135,7 +135,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
       `${sourceList} ${sources.length === 1 ? 'does' : 'do'} not match`,
       ...(excess.length ? [`rows in ${excess.map(rtext).join(', ')} (~${excessRows}) go to the DEFAULT`] : []),
       ...(readsDefault
-        ? [`rows for ${shortfall.map(rtext).join(', ')} come out of DEFAULT ${def!.table.name}, which is read whole (~${def!.rowEstimate} rows)`]
+        ? [`rows for ${shortfall.map(rtext).join(', ')} (~${rowsIn(def!, shortfall)}) come out of DEFAULT ${def!.table.name}, which is read whole (~${def!.rowEstimate} rows)`]
         : []),
       ...clipNotes(targets),
     ];
@@ -146,8 +146,8 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
         reads: readParts.map((p) => ref(kt, p)),
         produces: targets.map((t, i) => newRef(kt, schema, names[i]!, t, resolvedTablespace(t.tablespace))),
         reason: `${bandWants(policy, kt, targets)}; ${notes.join('; ')}`,
-        estimatedRows: readParts.reduce((s, p) => s + p.rowEstimate, 0),
-        estimatedBytes: readParts.reduce((s, p) => s + p.bytes, 0),
+        estimatedRows: sources.reduce((s, p) => s + p.rowEstimate, 0) + (readsDefault ? rowsIn(def!, shortfall) : 0),
+        estimatedBytes: sources.reduce((s, p) => s + p.bytes, 0) + (readsDefault ? bytesIn(def!, shortfall) : 0),
         call: {
           name: 'gppart.merge_partitions',
           args: [
@@ -176,8 +176,9 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   }
   for (const [storage, targets] of byStorage) {
     const names = targets.map((t) => allocate(t.name));
+    const ranges = targets.map((t) => t.range);
     const source = def
-      ? `rows come out of DEFAULT ${def.table.name} in one pass (estimate: all ~${def.rowEstimate} rows it holds, an upper bound)`
+      ? `rows come out of DEFAULT ${def.table.name} in one pass (~${rowsIn(def, ranges)} of its ~${def.rowEstimate} rows${def.keyStats ? ', from its key statistics' : ': no key statistics, so all of them, an upper bound'})`
       : 'the table has no DEFAULT partition: the new partitions start empty';
     rewrites.push({
       from: targets[0]!.range.from,
@@ -186,8 +187,8 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
         reads: def ? [ref(kt, def)] : [],
         produces: targets.map((t, i) => newRef(kt, schema, names[i]!, t, resolvedTablespace(t.tablespace))),
         reason: [bandWants(policy, kt, targets), source, ...clipNotes(targets)].join('; '),
-        estimatedRows: def?.rowEstimate ?? 0,
-        estimatedBytes: def?.bytes ?? 0,
+        estimatedRows: def ? rowsIn(def, ranges) : 0,
+        estimatedBytes: def ? bytesIn(def, ranges) : 0,
         call: {
           name: 'gppart.split_default',
           args: [
@@ -378,4 +379,50 @@ export function layoutLines(t: ActualTable, created: ReadonlySet<string>): strin
     const rows = isNew && p.rowEstimate === 0 ? 'new' : `~${Math.round(p.rowEstimate)} rows${isNew ? ' (new)' : ''}`;
     return `${names[i]!.padEnd(nw)}  ${ranges[i]!.padEnd(rw)}  ${spaces[i]!.padEnd(sw)}  ${rows}`;
   });
+}
+
+/**
+ * Share of a partition's rows whose key lies in the ranges, from its key statistics the way
+ * PostgreSQL's own estimator reads them: the most common values by their frequencies, the rest
+ * spread over the equal-frequency histogram, linear inside a bucket. Without statistics: 1, so
+ * the estimate errs high rather than low.
+ */
+export function shareIn(p: ActualPartition, ranges: readonly KeyRange[]): number {
+  const st = p.keyStats;
+  if (!st || (st.histogram.length < 2 && st.mcv.length === 0)) return 1;
+  const inRanges = (k: number) => ranges.some((r) => k >= r.from && k < r.to);
+  let share = 0;
+  let mcvTotal = 0;
+  for (const [i, v] of st.mcv.entries()) {
+    mcvTotal += st.mcvFreq[i] ?? 0;
+    if (inRanges(v)) share += st.mcvFreq[i] ?? 0;
+  }
+  const rest = Math.max(0, 1 - mcvTotal - st.nullFrac);
+  const h = st.histogram;
+  const buckets = h.length - 1;
+  if (buckets >= 1) {
+    let histShare = 0;
+    for (let i = 0; i < buckets; i++) {
+      const lo = h[i]!;
+      const hi = h[i + 1]!;
+      for (const r of ranges) {
+        if (hi === lo) {
+          if (lo >= r.from && lo < r.to) histShare += 1 / buckets;
+          continue;
+        }
+        const overlap = Math.min(hi, r.to) - Math.max(lo, r.from);
+        if (overlap > 0) histShare += overlap / (hi - lo) / buckets;
+      }
+    }
+    share += rest * Math.min(1, histShare);
+  }
+  return Math.min(1, share);
+}
+
+function rowsIn(p: ActualPartition, ranges: readonly KeyRange[]): number {
+  return Math.round(p.rowEstimate * shareIn(p, ranges));
+}
+
+function bytesIn(p: ActualPartition, ranges: readonly KeyRange[]): number {
+  return Math.round(p.bytes * shareIn(p, ranges));
 }

@@ -44,6 +44,19 @@ export interface ActualPartition {
   rowEstimate: number;
   /** On-disk size in bytes (estimate). */
   bytes: number;
+  /**
+   * The key's statistics (pg_stats), read for the DEFAULT only: they let the plan say how many of
+   * the DEFAULT's rows a split moves instead of "all of them".
+   */
+  keyStats?: KeyStats;
+}
+
+/** pg_stats of the key column: most common values with their frequencies, then an equal-frequency histogram of the rest. */
+export interface KeyStats {
+  nullFrac: number;
+  mcv: KeyPoint[];
+  mcvFreq: number[];
+  histogram: KeyPoint[];
 }
 
 /** Everything gppart knows about one managed table. */

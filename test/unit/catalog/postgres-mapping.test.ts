@@ -92,3 +92,31 @@ describe('connection helpers', () => {
     expect(redact('auth failed for s3cret!', ['s3cret!'])).toBe('auth failed for ***');
   });
 });
+
+describe('key statistics of the DEFAULT', () => {
+  it('parses pg_stats arrays, quoted or not', async () => {
+    const { parseArrayText } = await import('../../../src/catalog/postgres.js');
+    expect(parseArrayText('{2024-01-01,2024-02-01}')).toEqual(['2024-01-01', '2024-02-01']);
+    expect(parseArrayText('{"2024-01-01 00:00:00+00","2024-02-01 00:00:00+00"}')).toEqual(['2024-01-01 00:00:00+00', '2024-02-01 00:00:00+00']);
+    expect(parseArrayText('{}')).toEqual([]);
+  });
+
+  it('maps them onto the DEFAULT and estimates the share of rows in ranges', async () => {
+    const { shareIn } = await import('../../../src/plan/diff.js');
+    const r = mapPostgresRows(
+      [child('orders_default', 'DEFAULT', {
+        reltuples: 1000, key_null_frac: 0, key_mcv: '{2024-06-15}', key_mcv_freq: [0.2],
+        key_histogram: '{2024-01-01,2024-03-01,2024-05-01}',
+      })],
+      [q],
+    ).get('sales.orders')!;
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const def = r.table.defaultPartition!;
+    expect(def.keyStats).toEqual({ nullFrac: 0, mcv: [Date.UTC(2024, 5, 15)], mcvFreq: [0.2], histogram: [Date.UTC(2024, 0, 1), Date.UTC(2024, 2, 1), Date.UTC(2024, 4, 1)] });
+    // January–February is the first of two histogram buckets holding the 80 % that is not the MCV.
+    expect(shareIn(def, [{ from: Date.UTC(2024, 0, 1), to: Date.UTC(2024, 2, 1) }])).toBeCloseTo(0.4);
+    expect(shareIn(def, [{ from: Date.UTC(2024, 5, 1), to: Date.UTC(2024, 6, 1) }])).toBeCloseTo(0.2);
+    expect(shareIn({ ...def, keyStats: undefined }, [{ from: 0, to: 1 }])).toBe(1);
+  });
+});
