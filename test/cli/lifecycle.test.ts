@@ -248,3 +248,20 @@ describe('plan refuses a policy naming a tablespace that does not exist', () => 
     expect(r.stderr).toContain(`p.yaml:3:5 tables[0].layout[0].tablespace: tablespace "no such" does not exist in database ${db.name}`);
   });
 });
+
+describe('gppart convert', () => {
+  it('prints the original Partition tools policy as a gppart.yaml that validates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-convert-'));
+    const out = join(dir, 'converted.yaml');
+    const r = await runCli(['convert', join('test', 'fixtures', 'original-policy-example.yaml'), '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/table: test_part\.sales_test\n/);
+    const v = await runCli(['validate', '-c', out]);
+    expect(v.code).toBe(0);
+    const wrong = await runCli(['convert', join('examples', 'gppart.yaml')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/gppart\.yaml:1:1 kind: is not "partitioning"/);
+  });
+});
