@@ -1,13 +1,11 @@
 -- gppart.split_default: new partitions cut out of the DEFAULT partition, its rows moved in one pass.
 --
--- Lock: ACCESS EXCLUSIVE on the parent (ONLY, so not every partition is locked), taken first,
--- before any check. DETACH PARTITION needs that lock anyway; taking it up front means the checks
--- see the state the changes act on, and there is no lock upgrade to deadlock on. Concurrent
--- readers and writers of the table wait until the step's transaction ends, then see the new
--- layout: no write is lost or routed to a partition that is about to change.
---
+-- Lock: SHARE ROW EXCLUSIVE on the parent (ONLY, so not every partition is locked), taken before
+-- any check, so the checks see the state the changes act on: writers wait, readers go on.
 -- With a DEFAULT, the data movement is merge_partitions with the DEFAULT as its only source
--- (see 005): the same one-scan staging path, so there is one implementation to trust.
+-- (see 005: rows are copied under this lock, and ACCESS EXCLUSIVE is held only for the swap), so
+-- there is one implementation to trust. Without one, CREATE TABLE … PARTITION OF takes ACCESS
+-- EXCLUSIVE on the parent for a moment per partition.
 CREATE OR REPLACE FUNCTION gppart.split_default(
   p_schema text, p_table text,
   p_starts text[], p_ends text[], p_names text[], p_tablespaces text[], p_storage text
@@ -23,7 +21,7 @@ DECLARE
   v_tablespaces text[] := '{}';
 BEGIN
   v_key := gppart._part_key(p_schema, p_table);
-  EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', v_key.parent);
+  EXECUTE format('LOCK TABLE ONLY %s IN SHARE ROW EXCLUSIVE MODE', v_key.parent);
 
   -- Preconditions, all before the first change.
   v_new := gppart._check_new_ranges(v_label, v_key.key_type, p_starts, p_ends, p_names, p_tablespaces);

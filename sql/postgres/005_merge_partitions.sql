@@ -1,17 +1,25 @@
 -- gppart.merge_partitions: replaces source partitions (the DEFAULT may be one) with new aligned
 -- partitions, each row rewritten once, straight into its final tablespace and storage.
 --
--- Lock: ACCESS EXCLUSIVE on the parent (ONLY) first, before any check, then on every source.
--- DETACH PARTITION needs it anyway; holding it from the start means readers and writers wait for
--- the step and then see the new layout, so no row written meanwhile can land in a source that is
--- about to be dropped, and there is no lock upgrade to deadlock on.
+-- Locks, in two phases, so that (with lock.mode shared) readers go on while rows are copied:
+--  1. build: SHARE ROW EXCLUSIVE on the parent (ONLY) and SHARE on every source. Writers through
+--     the parent and into the sources wait; readers do not. The new partitions are built and
+--     filled as private tables, rows leave the DEFAULT by DELETE … RETURNING (invisible to readers
+--     until commit), and every count and CHECK scan of the new tables happens here.
+--  2. swap: ACCESS EXCLUSIVE on the parent, for the catalog changes only — detach and drop the
+--     sources, attach the new tables (their CHECK constraints spare the validation scan), put the
+--     overflow rows into the DEFAULT and re-attach it (PostgreSQL validates the DEFAULT by
+--     scanning what is left in it: cheap once a table's layout is established).
+-- Taking the weaker lock first and the strongest last is a lock upgrade: a reader that, in the
+-- same transaction, then tries to write can deadlock with the step; PostgreSQL aborts one of the
+-- two, and if it is the step, nothing has changed and the next plan proposes it again. With
+-- lock.mode exclusive the executor takes ACCESS EXCLUSIVE before calling, and there is no upgrade.
 --
 -- How: the new partitions are built as standalone tables (LIKE the parent, no indexes yet) under
 -- a private partitioned "staging" table, so ONE INSERT … SELECT per source scan routes every row
 -- to its new table; rows outside every new range land in a staging overflow table and go on to
--- the DEFAULT (only those rows are written twice). Then the sources are detached and dropped and
--- the new tables attached with a CHECK constraint matching their bounds, which lets PostgreSQL
--- skip the validation scan; attaching builds the parent's indexes on them.
+-- the DEFAULT (only those rows are written twice). Attaching builds the parent's indexes on the
+-- new tables and clones its row triggers, which never fire for the rows being moved.
 CREATE OR REPLACE FUNCTION gppart._free_name(p_schema text, p_base text) RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -63,7 +71,7 @@ DECLARE
   v_default_after bigint;
 BEGIN
   v_key := gppart._part_key(p_schema, p_table);
-  EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', v_key.parent);
+  EXECUTE format('LOCK TABLE ONLY %s IN SHARE ROW EXCLUSIVE MODE', v_key.parent);
 
   -- Preconditions, all before the first change.
   IF coalesce(cardinality(p_sources), 0) < 1 OR cardinality(p_source_schemas) IS DISTINCT FROM cardinality(p_sources) THEN
@@ -149,11 +157,13 @@ BEGIN
     END LOOP;
   END IF;
 
+  -- Phase 1 (build). SHARE: writers that address a source directly wait too; readers go on.
   FOR i IN 1 .. cardinality(v_sources) LOOP
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_sources[i]);
+    EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_sources[i]);
     v_before := v_before + gppart._count(v_sources[i]);
   END LOOP;
   IF v_default_is_source THEN
+    EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_default);
     v_default_before := gppart._count(v_default);
   END IF;
 
@@ -174,71 +184,71 @@ BEGIN
 
   -- Copy: one scan per source, each row written once into its new table.
   FOR i IN 1 .. cardinality(v_sources) LOOP
-    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', v_key.parent, v_sources[i]);
     EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM %s', p_schema, v_stage, v_columns, v_columns, v_sources[i]);
   END LOOP;
-  IF v_default IS NOT NULL THEN
-    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', v_key.parent, v_default);
-  END IF;
   IF v_default_is_source THEN
     EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) INSERT INTO %I.%I (%s) SELECT %s FROM moved',
       v_default, v_predicate, v_columns, p_schema, v_stage, v_columns, v_columns);
     GET DIAGNOSTICS v_from_default = ROW_COUNT;
+    v_default_after := gppart._count(v_default);
+    IF v_default_after <> v_default_before - v_from_default THEN
+      PERFORM gppart._raise(v_label, format(
+        'row counts do not add up (DEFAULT before %s, moved out %s, left %s); rolled back',
+        v_default_before, v_from_default, v_default_after));
+    END IF;
   END IF;
 
-  -- Swap: out of staging, sources dropped, new tables attached, overflow rows to the DEFAULT.
+  -- Out of staging; each new table gets the CHECK that lets ATTACH skip its validation scan, and
+  -- fresh statistics, so neither the next plan nor a query sees it as empty.
   FOR i IN 1 .. cardinality(p_names) LOOP
     EXECUTE format('ALTER TABLE %I.%I DETACH PARTITION %I.%I', p_schema, v_stage, p_schema, v_work_names[i]);
     v_in_new := v_in_new + gppart._count(format('%I.%I', p_schema, v_work_names[i])::regclass);
+    EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT gppart_attach_bounds CHECK (%s)', p_schema, v_work_names[i],
+      gppart._range_predicate(v_key.key_column, v_key.key_type, ARRAY[p_starts[i]], ARRAY[p_ends[i]]));
+    EXECUTE format('ANALYZE %I.%I', p_schema, v_work_names[i]);
   END LOOP;
   EXECUTE format('ALTER TABLE %I.%I DETACH PARTITION %I.%I', p_schema, v_stage, p_schema, v_overflow);
   EXECUTE format('DROP TABLE %I.%I', p_schema, v_stage);
   v_overflow_rows := gppart._count(format('%I.%I', p_schema, v_overflow)::regclass);
-  IF v_overflow_rows > 0 THEN
-    EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %I.%I', v_default, v_columns, v_columns, p_schema, v_overflow);
-  END IF;
-  EXECUTE format('DROP TABLE %I.%I', p_schema, v_overflow);
-  FOR i IN 1 .. cardinality(v_sources) LOOP
-    EXECUTE format('DROP TABLE %s', v_sources[i]);
-  END LOOP;
-  FOR i IN 1 .. cardinality(p_names) LOOP
-    IF v_work_names[i] <> p_names[i] THEN
-      EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', p_schema, v_work_names[i], p_names[i]);
-    END IF;
-    v_child := format('%I.%I', p_schema, p_names[i])::regclass;
-    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT gppart_attach_bounds CHECK (%s)', v_child,
-      gppart._range_predicate(v_key.key_column, v_key.key_type, ARRAY[p_starts[i]], ARRAY[p_ends[i]]));
-    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%s) TO (%s)', v_key.parent, v_child,
-      gppart._bound_sql(v_key.key_type, p_starts[i]), gppart._bound_sql(v_key.key_type, p_ends[i]));
-    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT gppart_attach_bounds', v_child);
-    PERFORM gppart._copy_owner_and_grants(v_key.parent, v_child);
-  END LOOP;
-  IF v_default IS NOT NULL THEN
-    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s DEFAULT', v_key.parent, v_default);
-  END IF;
-
-  -- Verify: every row of the sources is in a new partition or in the DEFAULT, none twice.
   IF v_in_new + v_overflow_rows <> v_before + v_from_default THEN
     PERFORM gppart._raise(v_label, format(
       'row counts do not add up (sources %s, taken from DEFAULT %s, in new partitions %s, to DEFAULT %s); rolled back',
       v_before, v_from_default, v_in_new, v_overflow_rows));
   END IF;
-  IF v_default_is_source THEN
-    v_default_after := gppart._count(v_default);
-    IF v_default_after <> v_default_before - v_from_default + v_overflow_rows THEN
-      PERFORM gppart._raise(v_label, format(
-        'row counts do not add up (DEFAULT before %s, moved out %s, moved in %s, after %s); rolled back',
-        v_default_before, v_from_default, v_overflow_rows, v_default_after));
+
+  -- Phase 2 (swap): everyone waits, for catalog changes and the DEFAULT's re-attach only.
+  EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', v_key.parent);
+  FOR i IN 1 .. cardinality(v_sources) LOOP
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', v_key.parent, v_sources[i]);
+    EXECUTE format('DROP TABLE %s', v_sources[i]);
+  END LOOP;
+  IF v_default IS NOT NULL THEN
+    -- Detached, the DEFAULT is not scanned once per attached range, only once when it returns.
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', v_key.parent, v_default);
+  END IF;
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    IF v_work_names[i] <> p_names[i] THEN
+      EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', p_schema, v_work_names[i], p_names[i]);
+    END IF;
+    v_child := format('%I.%I', p_schema, p_names[i])::regclass;
+    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%s) TO (%s)', v_key.parent, v_child,
+      gppart._bound_sql(v_key.key_type, p_starts[i]), gppart._bound_sql(v_key.key_type, p_ends[i]));
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT gppart_attach_bounds', v_child);
+    PERFORM gppart._copy_owner_and_grants(v_key.parent, v_child);
+  END LOOP;
+  IF v_overflow_rows > 0 THEN
+    EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %I.%I', v_default, v_columns, v_columns, p_schema, v_overflow);
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    IF v_rows <> v_overflow_rows THEN
+      PERFORM gppart._raise(v_label, format('row counts do not add up (overflow %s, inserted into DEFAULT %s); rolled back', v_overflow_rows, v_rows));
     END IF;
   END IF;
-  -- Fresh statistics: the next plan's row estimates, and the queries that read these partitions,
-  -- should not see new tables as empty or the DEFAULT as still holding the rows it gave away.
-  -- ANALYZE samples a bounded number of rows, so this costs little next to the copy.
-  FOR i IN 1 .. cardinality(p_names) LOOP
-    EXECUTE format('ANALYZE %I.%I', p_schema, p_names[i]);
-  END LOOP;
-  IF v_default IS NOT NULL AND (v_default_is_source OR v_overflow_rows > 0) THEN
-    EXECUTE format('ANALYZE %s', v_default);
+  EXECUTE format('DROP TABLE %I.%I', p_schema, v_overflow);
+  IF v_default IS NOT NULL THEN
+    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s DEFAULT', v_key.parent, v_default);
+    IF v_default_is_source OR v_overflow_rows > 0 THEN
+      EXECUTE format('ANALYZE %s', v_default);
+    END IF;
   END IF;
   RETURN v_in_new + v_overflow_rows;
 END $$;

@@ -124,77 +124,85 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       now: plan.now,
       client: opts.client,
     });
-    const total = tables.reduce((n, t) => n + t.steps.length, 0);
-    opts.listener?.onStart?.(applyId, total);
+    let finished = false;
+    try {
+      const total = tables.reduce((n, t) => n + t.steps.length, 0);
+      opts.listener?.onStart?.(applyId, total);
 
-    const snapshotFiles: string[] = [];
-    const stateDir = join(opts.stateDir, plan.server.database);
-    mkdirSync(stateDir, { recursive: true });
-    const before: Record<string, unknown> = {};
-    for (const t of tables) {
-      const snap = snapshotOf(current.get(t.table)!);
-      before[t.table] = snap;
-      await saveSnapshot(client, applyId, 'before', t.table, snap);
-    }
-    const beforeFile = join(stateDir, `apply-${applyId}-before.json`);
-    writeFileSync(beforeFile, JSON.stringify({ applyId, phase: 'before', now: plan.now, tables: before }, null, 2) + '\n');
-    snapshotFiles.push(beforeFile);
+      const snapshotFiles: string[] = [];
+      // The database name comes from the plan file: never let it climb out of --state-dir.
+      const stateDir = join(opts.stateDir, plan.server.database.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_'));
+      mkdirSync(stateDir, { recursive: true });
+      const before: Record<string, unknown> = {};
+      for (const t of tables) {
+        const snap = snapshotOf(current.get(t.table)!);
+        before[t.table] = snap;
+        await saveSnapshot(client, applyId, 'before', t.table, snap);
+      }
+      const beforeFile = join(stateDir, `apply-${applyId}-before.json`);
+      writeFileSync(beforeFile, JSON.stringify({ applyId, phase: 'before', now: plan.now, tables: before }, null, 2) + '\n');
+      snapshotFiles.push(beforeFile);
 
-    const outcomes: StepOutcome[] = [];
-    let index = 0;
-    for (const t of tables) {
-      let failed = false;
-      for (const [i, step] of t.steps.entries()) {
-        index++;
-        const ev: StepEvent = { table: t.table, index, total, step };
-        if (failed) {
-          // Later steps of a table assume the earlier ones happened.
-          outcomes.push({ table: t.table, kind: step.kind, status: 'skipped', rows: 0, ms: 0 });
-          continue;
-        }
-        const sql = driver.renderCall(step.call);
-        const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, sql);
-        opts.listener?.onStepStart?.(ev);
-        const t0 = performance.now();
-        try {
-          await beginStep(client, t.lock, t);
-          const rows = await runCall(client, sql);
-          await journalDone(client, journalId, rows);
-          await client.query('COMMIT');
-          const ms = performance.now() - t0;
-          outcomes.push({ table: t.table, kind: step.kind, status: 'done', rows, ms });
-          opts.listener?.onStepDone?.({ ...ev, rows, ms });
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          const ms = performance.now() - t0;
-          const message = session.redact(stepErrorText(err));
-          await journalFailed(client, journalId, message).catch(() => undefined);
-          outcomes.push({ table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message });
-          opts.listener?.onStepFailed?.({ ...ev, error: message, ms });
-          failed = true;
+      const outcomes: StepOutcome[] = [];
+      let index = 0;
+      for (const t of tables) {
+        let failed = false;
+        for (const [i, step] of t.steps.entries()) {
+          index++;
+          const ev: StepEvent = { table: t.table, index, total, step };
+          if (failed) {
+            // Later steps of a table assume the earlier ones happened.
+            outcomes.push({ table: t.table, kind: step.kind, status: 'skipped', rows: 0, ms: 0 });
+            continue;
+          }
+          const sql = driver.renderCall(step.call);
+          const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, sql);
+          opts.listener?.onStepStart?.(ev);
+          const t0 = performance.now();
+          try {
+            await beginStep(client, t.lock, t);
+            const rows = await runCall(client, sql);
+            await journalDone(client, journalId, rows);
+            await client.query('COMMIT');
+            const ms = performance.now() - t0;
+            outcomes.push({ table: t.table, kind: step.kind, status: 'done', rows, ms });
+            opts.listener?.onStepDone?.({ ...ev, rows, ms });
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            const ms = performance.now() - t0;
+            const message = session.redact(stepErrorText(err));
+            await journalFailed(client, journalId, message).catch(() => undefined);
+            outcomes.push({ table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message });
+            opts.listener?.onStepFailed?.({ ...ev, error: message, ms });
+            failed = true;
+          }
         }
       }
-    }
 
-    const after = await opts.reintrospect(tables);
-    const afterSnaps: Record<string, unknown> = {};
-    for (const t of tables) {
-      const a = after.get(t.table);
-      if (!a) continue;
-      const snap = snapshotOf(a);
-      afterSnaps[t.table] = snap;
-      await saveSnapshot(client, applyId, 'after', t.table, snap);
-    }
-    const afterFile = join(stateDir, `apply-${applyId}-after.json`);
-    writeFileSync(afterFile, JSON.stringify({ applyId, phase: 'after', now: plan.now, tables: afterSnaps }, null, 2) + '\n');
-    snapshotFiles.push(afterFile);
+      const after = await opts.reintrospect(tables);
+      const afterSnaps: Record<string, unknown> = {};
+      for (const t of tables) {
+        const a = after.get(t.table);
+        if (!a) continue;
+        const snap = snapshotOf(a);
+        afterSnaps[t.table] = snap;
+        await saveSnapshot(client, applyId, 'after', t.table, snap);
+      }
+      const afterFile = join(stateDir, `apply-${applyId}-after.json`);
+      writeFileSync(afterFile, JSON.stringify({ applyId, phase: 'after', now: plan.now, tables: afterSnaps }, null, 2) + '\n');
+      snapshotFiles.push(afterFile);
 
-    const anyFailed = outcomes.some((o) => o.status === 'failed');
-    const anyDone = outcomes.some((o) => o.status === 'done');
-    const status = !anyFailed ? 'done' : anyDone ? 'partial' : 'failed';
-    await finishApply(client, applyId, status);
-    const replan = await opts.replan();
-    return { applyId, status, outcomes, replan, snapshotFiles };
+      const anyFailed = outcomes.some((o) => o.status === 'failed');
+      const anyDone = outcomes.some((o) => o.status === 'done');
+      const status = !anyFailed ? 'done' : anyDone ? 'partial' : 'failed';
+      await finishApply(client, applyId, status);
+      finished = true;
+      const replan = await opts.replan();
+      return { applyId, status, outcomes, replan, snapshotFiles };
+    } finally {
+      // A lost connection or a crash between steps must not leave the apply "running" forever.
+      if (!finished) await finishApply(client, applyId, 'failed').catch(() => undefined);
+    }
   } finally {
     await release();
   }

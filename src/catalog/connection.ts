@@ -46,6 +46,57 @@ export function secretsOf(source: ConnectionSource, env: NodeJS.ProcessEnv = pro
   return out;
 }
 
+/**
+ * A URL (postgres://…) or a libpq keyword/value string (host=db1 port=5432 dbname=dw user=dba
+ * password='…'), which node-postgres does not read by itself.
+ */
+export function clientConfig(url: string | undefined): pg.ClientConfig {
+  if (url === undefined) return {};
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url.trim())) {
+    try {
+      new URL(url);
+    } catch {
+      throw new Error('the connection string is not a valid URL');
+    }
+    return { connectionString: url };
+  }
+  const config: pg.ClientConfig = {};
+  const re = /\s*([a-z_]+)\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))/gy;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(url)) !== null) {
+    consumed = re.lastIndex;
+    const key = m[1]!;
+    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!;
+    switch (key) {
+      case 'host':
+      case 'hostaddr':
+        config.host = value;
+        break;
+      case 'port':
+        config.port = Number(value);
+        break;
+      case 'user':
+        config.user = value;
+        break;
+      case 'password':
+        config.password = value;
+        break;
+      case 'dbname':
+        config.database = value;
+        break;
+      case 'sslmode':
+        config.ssl = value === 'disable' || value === 'allow' || value === 'prefer' ? false : { rejectUnauthorized: value === 'verify-full' || value === 'verify-ca' };
+        break;
+      default:
+        // application_name, connect_timeout, …: gppart sets its own or pg's defaults are fine.
+        break;
+    }
+  }
+  if (url.slice(consumed).trim() !== '') throw new Error('the connection string is neither a URL nor keyword=value pairs');
+  return config;
+}
+
 export interface Session {
   client: pg.Client;
   source: ConnectionSource;
@@ -59,11 +110,12 @@ export interface Session {
  */
 export async function openSession(source: ConnectionSource, applicationName = 'gppart'): Promise<Session> {
   const secrets = secretsOf(source);
-  const client = new pg.Client({
-    connectionString: source.url,
-    application_name: applicationName,
-    connectionTimeoutMillis: 15_000,
-  });
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ ...clientConfig(source.url), application_name: applicationName, connectionTimeoutMillis: 15_000 });
+  } catch (err) {
+    throw new ConnectionError(redact(`cannot connect (${source.origin}): ${(err as Error).message}`, secrets));
+  }
   // pg emits 'error' on a dropped connection; without a listener that would crash the process.
   client.on('error', () => undefined);
   try {

@@ -61,6 +61,8 @@ export function stepTransactionSql(
   table: { schema: string; name: string },
 ): { begin: string[]; call: string; commit: string } {
   const begin = ['BEGIN', `SET LOCAL lock_timeout = '${Math.max(0, Math.floor(lock.timeoutMs))}ms'`];
-  if (lock.mode === 'exclusive') begin.push(`LOCK TABLE ${sqlIdent(table.schema)}.${sqlIdent(table.name)} IN ACCESS EXCLUSIVE MODE`);
+  // ONLY: locking the parent already stops every query through it; locking each of thousands of
+  // partitions as well would only exhaust the lock table (max_locks_per_transaction).
+  if (lock.mode === 'exclusive') begin.push(`LOCK TABLE ONLY ${sqlIdent(table.schema)}.${sqlIdent(table.name)} IN ACCESS EXCLUSIVE MODE`);
   return { begin, call: callSql, commit: 'COMMIT' };
 }

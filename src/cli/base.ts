@@ -62,7 +62,8 @@ export abstract class GppartCommand extends Command {
     if (err instanceof Errors.ExitError) throw err;
     if (err.oclif && !(EXPECTED.some((c) => err instanceof c))) {
       if (err.message) process.stderr.write(`Error: ${redact(err.message.split('\n')[0] ?? '', this.secrets)}\n`);
-      process.exitCode = err.oclif.exit ?? 2;
+      // A mistyped flag is an error (1), never "changes pending" (2) for --detailed-exitcode.
+      process.exitCode = 1;
       return;
     }
     const message = redact(err.message || String(err), this.secrets);

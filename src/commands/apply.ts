@@ -8,6 +8,7 @@ import type { DialectDriver } from '../catalog/dialect.js';
 import { driverFor } from '../catalog/drivers.js';
 import { executePlan } from '../apply/executor.js';
 import { isEmpty } from '../plan/plan.js';
+import { isDestructiveKind } from '../plan/model.js';
 import type { Plan as PlanDoc } from '../plan/model.js';
 import type { Policy } from '../policy/types.js';
 import { parsePolicyText } from '../policy/load.js';
@@ -78,7 +79,8 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     this.say(tui ? planToTerminalString(plan) : renderPlanText(plan, { color: false }, (s) => driver.renderCall(s.call)));
     if (isEmpty(plan)) return;
 
-    const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => s.destructive).map((s) => `${t.table}: ${s.kind}`));
+    // From the kind, not the file's own flag: a plan file is not trusted to declare itself harmless.
+    const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => isDestructiveKind(s.kind) || s.destructive).map((s) => `${t.table}: ${s.kind}`));
     if (flags['auto-approve']) {
       if (destructive.length && !flags['allow-destroy']) {
         throw new WorkflowError(

@@ -16,7 +16,7 @@ export class KeyLiteralError extends Error {
  * Parse a bound as PostgreSQL prints it. Tolerates the decorations catalog queries tend to leave
  * around it (`'2024-01-01'::date`, surrounding quotes) so every introspection path can share it.
  * Keys carry microseconds as the fractional part of the millisecond; a double holds them exactly
- * for years ~1700..2240 and rounds to a few microseconds beyond (whole-millisecond bounds, the
+ * for years ~1833..2106 (|ms| < 2^52 / 1000) and rounds to a few microseconds beyond (whole-millisecond bounds, the
  * only kind tables really have, stay exact everywhere).
  */
 export function literalToKey(keyType: KeyType, text: string): KeyPoint {

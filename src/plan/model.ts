@@ -124,6 +124,11 @@ export interface TargetLayout {
 export type StepKind = 'split' | 'merge' | 'move' | 'unload' | 'drop';
 export const STEP_KINDS: readonly StepKind[] = ['split', 'merge', 'move', 'unload', 'drop'];
 
+/** Steps that remove data from the database: they need --allow-destroy under --auto-approve. */
+export function isDestructiveKind(kind: StepKind): boolean {
+  return kind === 'drop' || kind === 'unload';
+}
+
 /** A partition as a plan refers to it: stable, printable, JSON-safe (no Infinity). */
 export interface PartitionRef {
   /** Child table name (unqualified; it lives in `schema`). */

@@ -84,35 +84,51 @@ describe('locks and step limits of apply (CLI, real server)', () => {
     expect(await totals(c, S, T)).toEqual(before);
   });
 
-  it('lock.mode exclusive: the step\'s transaction holds ACCESS EXCLUSIVE on the table and all its partitions', async () => {
-    const c = db.client;
-    const S = 'exclusive';
-    const T = 'events';
-    await createTable(c, S, T);
-    await addPartition(c, S, T, 'untouched', '2025-01-01', '2025-02-01');
-    await fillDays(c, S, T, '2025-01-01', '2025-01-03', 5);
-    await fillDays(c, S, T, '2026-01-01', '2026-02-15', 20); // ~900 rows for the split
-    await slowWrites(c, S, T);
-    const f = policyFile(
-      'exclusive.yaml',
-      `version: 1\ndefaults: { lock: { mode: exclusive, timeout: 5s } }\ntables:\n  - table: ${S}.${T}\n    layout:\n      - { from: -1 month, to: +2 months, every: 1 month }\n`,
-    );
-    const run = startCli(applyArgs(f), env);
-    const backend = await waitFor('the split to run', () => applyBackend(c, 'split_default'));
-    // pg_locks has a row per mode held; the step's own writes add weaker modes beside it.
-    const held = await c.query<{ rel: string }>(
-      `SELECT c.relname AS rel FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-       WHERE l.pid = $1 AND l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted
-         AND c.relnamespace = 'exclusive'::regnamespace AND c.relname IN ('events', 'untouched') ORDER BY 1`,
-      [backend.pid],
-    );
-    // The split function alone locks only the parent and what it changes: 'untouched' being
-    // locked is the LOCK TABLE … IN ACCESS EXCLUSIVE MODE of lock.mode exclusive.
-    expect(held.rows.map((x) => x.rel)).toEqual(['events', 'untouched']);
-    const r = await run.done;
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  });
+  // While a slow split copies rows: which lock does the step hold on the table, and can a reader
+  // read it? lock.mode shared: SHARE ROW EXCLUSIVE (writers wait), and a SELECT answers at once.
+  // lock.mode exclusive: ACCESS EXCLUSIVE from the start, and the same SELECT waits.
+  for (const mode of ['shared', 'exclusive'] as const) {
+    it(`lock.mode ${mode}: ${mode === 'shared' ? 'readers go on while rows are copied' : 'nothing goes on while the step runs'}`, async () => {
+      const c = db.client;
+      const S = `mode_${mode}`;
+      const T = 'events';
+      await createTable(c, S, T);
+      await addPartition(c, S, T, 'untouched', '2025-01-01', '2025-02-01');
+      await fillDays(c, S, T, '2025-01-01', '2025-01-03', 5);
+      await fillDays(c, S, T, '2026-01-01', '2026-02-15', 20); // ~900 rows for the split
+      await slowWrites(c, S, T);
+      const f = policyFile(
+        `${mode}.yaml`,
+        `version: 1\ndefaults: { lock: { mode: ${mode}, timeout: 5s } }\ntables:\n  - table: ${S}.${T}\n    layout:\n      - { from: -1 month, to: +2 months, every: 1 month }\n`,
+      );
+      const run = startCli(applyArgs(f), env);
+      const backend = await waitFor('the split to run', () => applyBackend(c, 'split_default'));
+      // ~900 rows at ≥ 2 ms each: the copy lasts ≥ 1.8 s; 400 ms in, the step is copying.
+      await new Promise((r) => setTimeout(r, 400));
+      const held = await c.query<{ mode: string }>(
+        `SELECT l.mode FROM pg_locks l WHERE l.pid = $1 AND l.locktype = 'relation' AND l.granted
+           AND l.relation = '${S}.${T}'::regclass ORDER BY 1`,
+        [backend.pid],
+      );
+      const reader = await db.connect();
+      await reader.query(`SET lock_timeout = '300ms'`);
+      const read = await reader.query(`SELECT count(*)::int AS n FROM ${q(S)}.${q(T)}`).then(
+        (r) => ({ ok: true as const, n: r.rows[0].n as number }),
+        (e: Error) => ({ ok: false as const, error: e.message }),
+      );
+      if (mode === 'shared') {
+        expect(held.rows.map((x) => x.mode)).toContain('ShareRowExclusiveLock');
+        expect(held.rows.map((x) => x.mode)).not.toContain('AccessExclusiveLock');
+        expect(read).toEqual({ ok: true, n: 10 + 900 });
+      } else {
+        expect(held.rows.map((x) => x.mode)).toContain('AccessExclusiveLock');
+        expect(read.ok).toBe(false);
+      }
+      const r = await run.done;
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    });
+  }
 
   it('max_steps_per_table caps each apply, oldest first, says how many are deferred, and converges', async () => {
     const c = db.client;

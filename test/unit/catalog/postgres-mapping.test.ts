@@ -120,3 +120,15 @@ describe('key statistics of the DEFAULT', () => {
     expect(shareIn({ ...def, keyStats: undefined }, [{ from: 0, to: 1 }])).toBe(1);
   });
 });
+
+describe('connection strings', () => {
+  it('reads URLs and libpq keyword/value strings, and refuses anything else in words', async () => {
+    const { clientConfig } = await import('../../../src/catalog/connection.js');
+    expect(clientConfig('postgres://u:p@h:5/d')).toEqual({ connectionString: 'postgres://u:p@h:5/d' });
+    expect(clientConfig("host=db1 port=6543 dbname=dw user=dba password='a b\\'c' sslmode=disable application_name=x")).toEqual({
+      host: 'db1', port: 6543, database: 'dw', user: 'dba', password: "a b'c", ssl: false,
+    });
+    expect(() => clientConfig('postgres://u:p@[bad')).toThrow('the connection string is not a valid URL');
+    expect(() => clientConfig('host=db1 nonsense')).toThrow(/neither a URL nor keyword=value/);
+  });
+});
