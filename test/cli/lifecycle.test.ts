@@ -162,6 +162,25 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     expect(r.stderr).toMatch(/modified/);
   });
 
+  it('a drop marked harmless in a re-hashed plan file still needs --allow-destroy', async () => {
+    const planFile = join(dir, 'harmless.json');
+    await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--out', planFile], { env });
+    const { planOf, toPlanFile, writePlanFile } = await import('../../src/workflow/planfile.js');
+    const doc = JSON.parse(readFileSync(planFile, 'utf8'));
+    const plan = planOf(doc);
+    for (const s of plan.tables[0]!.steps) s.destructive = false;
+    writePlanFile(planFile, toPlanFile(plan, doc.policy));
+    const r = await runCli(['apply', planFile, '--auto-approve'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/1 destructive step\(s\) \(.*: drop\); --auto-approve needs --allow-destroy/);
+  });
+
+  it('a mistyped flag is an error (exit 1), never "changes pending" (2)', async () => {
+    const r = await runCli(['plan', '-c', policyFile, '--detailed-exitcode', '--formt', 'json'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: /);
+  });
+
   it('a second apply on a locked table fails fast and names the holder', async () => {
     const holder = await db.connect();
     await holder.query(`SET application_name = 'gppart apply 4242'`);
