@@ -18,26 +18,43 @@ export const POSTGRES_INTROSPECTION_SQL = `
 WITH req AS (
   SELECT r.schema_name, r.table_name
   FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
-), parent AS (
+), parent AS MATERIALIZED (
   SELECT req.schema_name, req.table_name, c.oid, c.relkind, pt.partstrat, pt.partnatts,
-         pt.partattrs[0] AS key_attnum, pg_get_userbyid(c.relowner) AS owner,
-         ts.spcname AS tablespace
+         pt.partattrs[0] AS key_attnum, pt.partdefid, pg_get_userbyid(c.relowner) AS owner,
+         ts.spcname AS tablespace,
+         (SELECT array_agg(format('%I on %s', fk.conname, fk.conrelid::regclass::text) ORDER BY fk.conname)
+            FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.confrelid = c.oid AND fk.conparentid = 0) AS referenced_by
   FROM req
   LEFT JOIN pg_namespace n ON n.nspname = req.schema_name
   LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = req.table_name
   LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
   LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+), default_stats AS MATERIALIZED (
+  -- The DEFAULT's key statistics, once per table, looked up by name through pg_stats' own
+  -- indexes: OFFSET 0 keeps the planner from flattening the view into a join over every
+  -- statistics row, which costs a second on a table with thousands of partitions.
+  SELECT p.partdefid, s.null_frac, s.mcv, s.mcv_freq, s.histogram
+  FROM parent p
+  JOIN pg_class dc ON dc.oid = p.partdefid
+  JOIN pg_namespace dn ON dn.oid = dc.relnamespace
+  JOIN pg_attribute ka ON ka.attrelid = p.oid AND ka.attnum = p.key_attnum
+  CROSS JOIN LATERAL (
+    SELECT ps.null_frac::float8 AS null_frac, ps.most_common_vals::text AS mcv,
+           ps.most_common_freqs::float8[] AS mcv_freq, ps.histogram_bounds::text AS histogram
+    FROM pg_stats ps
+    WHERE ps.schemaname = dn.nspname AND ps.tablename = dc.relname AND ps.attname = ka.attname AND NOT ps.inherited
+    OFFSET 0
+  ) s
 )
 SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text AS relkind,
-       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace,
+       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace, p.referenced_by,
        a.attname AS key_column, format_type(a.atttypid, a.atttypmod) AS key_type,
        cn.nspname AS child_schema, cc.relname AS child_name, cc.relkind::text AS child_relkind,
        pg_get_expr(cc.relpartbound, 0) AS bound,
        cts.spcname AS child_tablespace, cc.reltuples::float8 AS reltuples,
        cc.relpages::int8 * current_setting('block_size')::int8 AS bytes,
        am.amname AS access_method,
-       st.null_frac::float8 AS key_null_frac, st.most_common_vals::text AS key_mcv,
-       st.most_common_freqs::float8[] AS key_mcv_freq, st.histogram_bounds::text AS key_histogram
+       st.null_frac AS key_null_frac, st.mcv AS key_mcv, st.mcv_freq AS key_mcv_freq, st.histogram AS key_histogram
 FROM parent p
 LEFT JOIN pg_attribute a ON a.attrelid = p.oid AND a.attnum = p.key_attnum AND p.key_attnum > 0
 LEFT JOIN pg_inherits i ON i.inhparent = p.oid AND p.partstrat IS NOT NULL
@@ -45,8 +62,7 @@ LEFT JOIN pg_class cc ON cc.oid = i.inhrelid
 LEFT JOIN pg_namespace cn ON cn.oid = cc.relnamespace
 LEFT JOIN pg_tablespace cts ON cts.oid = cc.reltablespace
 LEFT JOIN pg_am am ON am.oid = cc.relam
-LEFT JOIN pg_stats st ON cc.relpartbound IS NOT NULL AND pg_get_expr(cc.relpartbound, 0) = 'DEFAULT'
-      AND st.schemaname = cn.nspname AND st.tablename = cc.relname AND st.attname = a.attname AND NOT st.inherited
+LEFT JOIN default_stats st ON st.partdefid = cc.oid
 ORDER BY p.schema_name, p.table_name, cn.nspname, cc.relname`;
 
 export interface PostgresCatalogRow {
@@ -68,6 +84,7 @@ export interface PostgresCatalogRow {
   reltuples: number | null;
   bytes: string | number | null;
   access_method: string | null;
+  referenced_by?: string[] | null;
   key_null_frac?: number | null;
   key_mcv?: string | null;
   key_mcv_freq?: number[] | null;
@@ -187,6 +204,7 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
     defaultPartition,
     owner: head.owner ?? '',
     tablespace: head.tablespace,
+    ...(head.referenced_by?.length ? { referencedBy: head.referenced_by } : {}),
   };
 }
 

@@ -227,6 +227,18 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   }
 
   let steps: Step[] = [...drops, ...rewrites.map((r) => r.step), ...moves.sort((a, b) => a.from - b.from).map((m) => m.step)];
+  // PostgreSQL refuses to detach or drop a partition of a table other tables' foreign keys point
+  // at; planning such steps would only make every apply fail on them. Creating partitions (with
+  // no DEFAULT to detach) and moving them still work.
+  const blockedByForeignKeys = (s: Step) => s.kind !== 'move' && !(s.kind === 'split' && s.reads.length === 0);
+  if (actual.referencedBy?.length && steps.some(blockedByForeignKeys)) {
+    const held = steps.filter(blockedByForeignKeys);
+    warnings.push(
+      `referenced by foreign key ${actual.referencedBy.join(', ')}: its partitions cannot be detached or dropped, ` +
+        `so ${held.length} step(s) (${[...new Set(held.map((s) => s.kind))].join(', ')}) are not planned`,
+    );
+    steps = steps.filter((s) => !blockedByForeignKeys(s));
+  }
   let deferred = 0;
   if (policy.maxStepsPerTable > 0 && steps.length > policy.maxStepsPerTable) {
     deferred = steps.length - policy.maxStepsPerTable;

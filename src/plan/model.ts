@@ -69,6 +69,8 @@ export interface ActualTable {
   defaultPartition: ActualPartition | null;
   owner: string;
   tablespace: string | null;
+  /** Foreign keys of other tables that reference this one ("name on schema.table"). */
+  referencedBy?: string[];
 }
 
 export type Dialect = 'postgres' | 'greenplum6' | 'greenplum7' | 'cloudberry';

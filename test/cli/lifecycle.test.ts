@@ -284,3 +284,31 @@ describe('gppart convert', () => {
     expect(wrong.stderr).toMatch(/gppart\.yaml:1:1 kind: is not "partitioning"/);
   });
 });
+
+describe('a table other tables reference by foreign key', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('cli_fk');
+    await db.client.query(`
+      CREATE TABLE public.orders (id int NOT NULL, d date NOT NULL, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);
+      CREATE TABLE public.orders_default PARTITION OF public.orders DEFAULT;
+      INSERT INTO public.orders SELECT i, date '2026-01-01' + i FROM generate_series(0, 300) i;
+      CREATE TABLE public.lines (order_id int, d date, FOREIGN KEY (order_id, d) REFERENCES public.orders (id, d));
+      INSERT INTO public.lines VALUES (1, '2026-01-02');
+      ANALYZE public.orders;`);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('plans no step that must fail, and says which key prevents it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-fk-'));
+    const f = join(dir, 'p.yaml');
+    writeFileSync(f, `version: 1\ntables:\n  - table: public.orders\n    layout:\n      - { from: -6 months, to: +1 month, every: 1 month }\n`);
+    const r = await runCli(['plan', '-c', f, '--now', '2026-11-25', '--format', 'json', '--detailed-exitcode'], { env: { GPPART_DATABASE_URL: db.url } });
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout).tables[0];
+    expect(t.steps).toEqual([]);
+    expect(t.warnings.join('\n')).toMatch(/referenced by foreign key lines_order_id_d_fkey on lines: /);
+  });
+});

@@ -1,0 +1,30 @@
+// A table other tables reference: PostgreSQL cannot detach or drop its partitions, so the plan
+// must not promise steps that would fail on every apply.
+import { describe, expect, it } from 'vitest';
+import { planTable } from '../../../src/plan/diff.js';
+import { band, policy, retention, table } from './fixtures.js';
+
+describe('tables referenced by foreign keys', () => {
+  const p = policy([band('-3 months', '+3 months', '1 month'), band('-2 years', '-3 months', '3 months', { tablespace: 'warm' })], { retention: retention('3 years') });
+  const parts = [
+    { from: '2020-01-01', to: '2020-02-01', rows: 10 },
+    { from: '2023-01-01', to: '2023-02-01', rows: 10 },
+    { from: '2023-02-01', to: '2023-03-01', rows: 10 },
+    { from: '2023-03-01', to: '2023-04-01', rows: 10 },
+  ];
+
+  it('plans drops, merges and DEFAULT splits normally without one', () => {
+    const kinds = planTable(p, table(parts, { defaultRows: 100 }), '2024-05-15').steps.map((s) => s.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['drop', 'merge', 'split']));
+  });
+
+  it('leaves them out, saying why, and keeps what still works', () => {
+    const withDefault = { ...table(parts, { defaultRows: 100 }), referencedBy: ['lines_order_fk on sales.lines'] };
+    const plan = planTable(p, withDefault, '2024-05-15');
+    expect(plan.steps.filter((s) => s.kind !== 'move')).toEqual([]);
+    expect(plan.warnings.join('\n')).toMatch(/referenced by foreign key lines_order_fk on sales\.lines: its partitions cannot be detached or dropped, so \d+ step\(s\) \(drop, (merge, split|split, merge)\) are not planned/);
+    // Without a DEFAULT, creating partitions detaches nothing and stays planned.
+    const noDefault = { ...table(parts, { defaultRows: null }), referencedBy: ['fk on sales.lines'] };
+    expect(planTable(p, noDefault, '2024-05-15').steps.map((s) => s.kind)).toContain('split');
+  });
+});
