@@ -1,10 +1,10 @@
 -- gppart.move_partition: one partition to another tablespace (hot → warm).
 --
--- Locks: SHARE UPDATE EXCLUSIVE on the parent (ONLY) and ACCESS EXCLUSIVE on the partition, both
--- before the checks. The parent's lock keeps other DDL (detach, drop, attach, another gppart step)
--- off the table while letting reads and writes of the other partitions go on; the partition's is
--- what SET TABLESPACE takes anyway, taken early so the rows counted are the rows moved. Queries
--- that touch this partition wait for the copy.
+-- Locks: SHARE UPDATE EXCLUSIVE on the parent (ONLY) before the checks: it keeps other DDL
+-- (detach, drop, attach, another gppart step) off the table while reads and writes of the other
+-- partitions go on. The partition is counted under SHARE (its readers go on) and then copied
+-- under ACCESS EXCLUSIVE, which SET TABLESPACE takes anyway: queries that touch this partition
+-- wait for the copy.
 -- Only the table moves; its indexes stay where they are (as with ALTER TABLE … SET TABLESPACE).
 CREATE OR REPLACE FUNCTION gppart.move_partition(
   p_schema text, p_table text, p_partition_schema text, p_partition text,
@@ -33,8 +33,10 @@ BEGIN
     PERFORM gppart._tablespace_clause(v_label, p_tablespace);
     v_target := p_tablespace;
   END IF;
-  EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_child);
+  -- Counted under SHARE (readers go on, writers wait), then ACCESS EXCLUSIVE for the copy itself.
+  EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_child);
   v_before := gppart._count(v_child);
+  EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_child);
   EXECUTE format('ALTER TABLE %s SET TABLESPACE %I', v_child, v_target);
   v_after := gppart._count(v_child);
   IF v_before <> v_after THEN
