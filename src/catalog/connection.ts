@@ -172,5 +172,21 @@ export async function serverInfo(session: Session): Promise<ServerInfo> {
   const row = r.rows[0]!;
   const { dialect, version } = detectDialect(row.v, Number(row.n));
   const host = row.host ?? 'local';
-  return { dialect, version, database: row.db, identity: `${host}:${row.port ?? ''}/${row.db}` };
+  return { dialect, version, database: row.db, identity: `${host}:${row.port ?? ''}/${row.db}`, databaseId: await databaseId(session) };
+}
+
+/**
+ * "<system identifier>/<database oid>". pg_control_system() exists from PostgreSQL 9.6 and may be
+ * denied to the role; then "?" stands for the cluster and the oid alone tells databases apart.
+ */
+async function databaseId(session: Session): Promise<string> {
+  const oid = await session.client.query<{ oid: string }>(`SELECT oid::text AS oid FROM pg_database WHERE datname = current_database()`);
+  let system = '?';
+  try {
+    const r = await session.client.query<{ id: string }>(`SELECT system_identifier::text AS id FROM pg_control_system()`);
+    system = r.rows[0]?.id ?? '?';
+  } catch {
+    // Not readable by this role, or a server without it (Greenplum 6).
+  }
+  return `${system}/${oid.rows[0]?.oid ?? '?'}`;
 }

@@ -57,8 +57,12 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       plan = planOf(doc);
       planHash = doc.planHash;
       const server = await serverInfo(session);
-      if (server.database !== plan.server.database || server.dialect !== plan.server.dialect) {
-        throw new WorkflowError(`${args.planfile} was made for database ${plan.server.database} (${plan.server.dialect}) at ${plan.server.identity}, not ${server.database} (${server.dialect}) at ${server.identity}`);
+      const otherDatabase = plan.server.databaseId !== undefined && server.databaseId !== undefined && !sameDatabase(plan.server.databaseId, server.databaseId);
+      if (server.database !== plan.server.database || server.dialect !== plan.server.dialect || otherDatabase) {
+        throw new WorkflowError(
+          `${args.planfile} was made for database ${plan.server.database} (${plan.server.dialect}, id ${plan.server.databaseId ?? '?'}) at ${plan.server.identity}, ` +
+            `not for ${server.database} (${server.dialect}, id ${server.databaseId ?? '?'}) at ${server.identity}`,
+        );
       }
       driver = driverFor(server.dialect);
       const embedded = parsePolicyText(doc.policy.text, doc.policy.file);
@@ -159,4 +163,11 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
 
 function withStep(st: ApplyViewState, i: number, change: Partial<ApplyStepState>): ApplyViewState {
   return { ...st, steps: st.steps.map((s, j) => (j === i ? { ...s, ...change } : s)) };
+}
+
+/** Same database oid, and the same cluster unless one side could not read its identifier. */
+function sameDatabase(a: string, b: string): boolean {
+  const [sa, oa] = a.split('/');
+  const [sb, ob] = b.split('/');
+  return oa === ob && (sa === '?' || sb === '?' || sa === sb);
 }

@@ -82,6 +82,12 @@ export interface ServerInfo {
   database: string;
   /** host:port/database, never a password. */
   identity: string;
+  /**
+   * Which database this is, whatever address reached it: "<system identifier>/<database oid>"
+   * (the identifier when the role may read pg_control_system(), else "?"). apply refuses a plan
+   * made for another, so a plan reviewed on staging never runs on a production of the same name.
+   */
+  databaseId?: string;
 }
 
 // ---------------------------------------------------------------- target

@@ -312,3 +312,44 @@ describe('a table other tables reference by foreign key', () => {
     expect(t.warnings.join('\n')).toMatch(/referenced by foreign key lines_order_id_d_fkey on lines: /);
   });
 });
+
+describe('a plan file applied to another database of the same name', () => {
+  it('is refused, naming both database ids', async () => {
+    const { serverUrl } = await import('../support/db.js');
+    const pg = (await import('pg')).default;
+    const name = `cli_same_${Date.now() % 100000}`;
+    const admin = new pg.Client({ connectionString: serverUrl() });
+    await admin.connect();
+    const url = (() => {
+      const u = new URL(serverUrl());
+      u.pathname = '/' + name;
+      return u.toString();
+    })();
+    const setup = async () => {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`CREATE TABLE public.t (d date NOT NULL) PARTITION BY RANGE (d); CREATE TABLE public.t_default PARTITION OF public.t DEFAULT`);
+      await c.end();
+      const init = await runCli(['init'], { env: { GPPART_DATABASE_URL: url } });
+      expect(init.code).toBe(0);
+    };
+    try {
+      await setup();
+      const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-same-'));
+      const f = join(dir, 'p.yaml');
+      writeFileSync(f, `version: 1\ntables:\n  - table: public.t\n    layout:\n      - { from: -1 month, to: +1 month, every: 1 month }\n`);
+      const planFile = join(dir, 'plan.json');
+      expect((await runCli(['plan', '-c', f, '--now', '2026-11-25', '--out', planFile], { env: { GPPART_DATABASE_URL: url } })).code).toBe(0);
+      // The same name, the same tables, the same layout: only the database's identity differs.
+      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      await setup();
+      const r = await runCli(['apply', planFile, '--auto-approve'], { env: { GPPART_DATABASE_URL: url } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`was made for database ${name} \\(postgres, id \\d+/\\d+\\) at .* not for ${name} \\(postgres, id \\d+/\\d+\\)`));
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
