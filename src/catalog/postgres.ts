@@ -45,6 +45,38 @@ WITH req AS (
     WHERE ps.schemaname = dn.nspname AND ps.tablename = dc.relname AND ps.attname = ka.attname AND NOT ps.inherited
     OFFSET 0
   ) s
+), local_objects AS MATERIALIZED (
+  -- What a partition has of its own and a merge would not carry over: indexes not attached to a
+  -- parent index, triggers not cloned from the parent's (same name), its own grants and options.
+  SELECT o.relid, array_agg(o.obj ORDER BY o.obj) AS objs
+  FROM (
+    SELECT ix.indrelid AS relid, 'index ' || quote_ident(ic.relname) AS obj
+    FROM parent p
+    JOIN pg_inherits pi ON pi.inhparent = p.oid
+    JOIN pg_index ix ON ix.indrelid = pi.inhrelid
+    JOIN pg_class ic ON ic.oid = ix.indexrelid
+    WHERE NOT EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = ix.indexrelid)
+    UNION ALL
+    SELECT tg.tgrelid, 'trigger ' || quote_ident(tg.tgname)
+    FROM parent p
+    JOIN pg_inherits pi ON pi.inhparent = p.oid
+    JOIN pg_trigger tg ON tg.tgrelid = pi.inhrelid AND NOT tg.tgisinternal
+    WHERE NOT EXISTS (SELECT 1 FROM pg_trigger ptg WHERE ptg.tgrelid = p.oid AND ptg.tgname = tg.tgname)
+    UNION ALL
+    SELECT pc.oid, 'grants ' || pc.relacl::text
+    FROM parent p
+    JOIN pg_class par ON par.oid = p.oid
+    JOIN pg_inherits pi ON pi.inhparent = p.oid
+    JOIN pg_class pc ON pc.oid = pi.inhrelid
+    WHERE pc.relacl IS NOT NULL AND pc.relacl IS DISTINCT FROM par.relacl
+    UNION ALL
+    SELECT pc.oid, 'options ' || array_to_string(pc.reloptions, ',')
+    FROM parent p
+    JOIN pg_inherits pi ON pi.inhparent = p.oid
+    JOIN pg_class pc ON pc.oid = pi.inhrelid
+    WHERE pc.reloptions IS NOT NULL
+  ) o
+  GROUP BY o.relid
 )
 SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text AS relkind,
        p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace, p.referenced_by,
@@ -54,7 +86,8 @@ SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text 
        cts.spcname AS child_tablespace, cc.reltuples::float8 AS reltuples,
        cc.relpages::int8 * current_setting('block_size')::int8 AS bytes,
        am.amname AS access_method,
-       st.null_frac AS key_null_frac, st.mcv AS key_mcv, st.mcv_freq AS key_mcv_freq, st.histogram AS key_histogram
+       st.null_frac AS key_null_frac, st.mcv AS key_mcv, st.mcv_freq AS key_mcv_freq, st.histogram AS key_histogram,
+       lo.objs AS local_objects
 FROM parent p
 LEFT JOIN pg_attribute a ON a.attrelid = p.oid AND a.attnum = p.key_attnum AND p.key_attnum > 0
 LEFT JOIN pg_inherits i ON i.inhparent = p.oid AND p.partstrat IS NOT NULL
@@ -63,6 +96,7 @@ LEFT JOIN pg_namespace cn ON cn.oid = cc.relnamespace
 LEFT JOIN pg_tablespace cts ON cts.oid = cc.reltablespace
 LEFT JOIN pg_am am ON am.oid = cc.relam
 LEFT JOIN default_stats st ON st.partdefid = cc.oid
+LEFT JOIN local_objects lo ON lo.relid = cc.oid
 ORDER BY p.schema_name, p.table_name, cn.nspname, cc.relname`;
 
 export interface PostgresCatalogRow {
@@ -85,6 +119,7 @@ export interface PostgresCatalogRow {
   bytes: string | number | null;
   access_method: string | null;
   referenced_by?: string[] | null;
+  local_objects?: string[] | null;
   key_null_frac?: number | null;
   key_mcv?: string | null;
   key_mcv_freq?: number[] | null;
@@ -178,6 +213,7 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
       storage: r.child_relkind === 'f' ? ('external' as const) : storageOf(r.access_method),
       rowEstimate: Math.max(0, Math.round(r.reltuples ?? 0)),
       bytes: Number(r.bytes ?? 0),
+      ...(r.local_objects?.length ? { localObjects: r.local_objects } : {}),
     };
     if (r.bound === 'DEFAULT') {
       defaultPartition = { ...base, isDefault: true, ...keyStatsOf(r, keyType) };

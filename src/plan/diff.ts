@@ -239,6 +239,16 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     );
     steps = steps.filter((s) => !blockedByForeignKeys(s));
   }
+  // A merge drops its sources and builds new partitions from the parent's definition: anything a
+  // source has of its own is lost, and the reviewer must see that before approving.
+  const byName = new Map(bounded.map((p) => [`${p.table.schema}.${p.table.name}`, p]));
+  for (const step of steps) {
+    if (step.kind !== 'merge') continue;
+    for (const r of step.reads) {
+      const own = r.isDefault ? undefined : byName.get(`${r.schema}.${r.name}`)?.localObjects;
+      if (own?.length) warnings.push(`${r.name} has ${own.join(', ')} of its own; the merge rebuilds it from the parent's definition and does not keep them`);
+    }
+  }
   let deferred = 0;
   if (policy.maxStepsPerTable > 0 && steps.length > policy.maxStepsPerTable) {
     deferred = steps.length - policy.maxStepsPerTable;

@@ -49,6 +49,11 @@ export interface ActualPartition {
    * the DEFAULT's rows a split moves instead of "all of them".
    */
   keyStats?: KeyStats;
+  /**
+   * What this partition has of its own rather than from the parent ("index x", "trigger y",
+   * "grants {…}", "options fillfactor=70"): a merge or split that rewrites it does not keep them.
+   */
+  localObjects?: string[];
 }
 
 /** pg_stats of the key column: most common values with their frequencies, then an equal-frequency histogram of the rest. */

@@ -28,3 +28,19 @@ describe('tables referenced by foreign keys', () => {
     expect(planTable(p, noDefault, '2024-05-15').steps.map((s) => s.kind)).toContain('split');
   });
 });
+
+describe('partition-local objects', () => {
+  it('a merge that would lose a source\'s own index, trigger, grants or options says so', () => {
+    const p = policy([band('-2 years', '0 days', '3 months')]);
+    const t = table([
+      { from: '2023-01-01', to: '2023-02-01', rows: 10, name: 'jan' },
+      { from: '2023-02-01', to: '2023-03-01', rows: 10, name: 'feb' },
+      { from: '2023-03-01', to: '2023-04-01', rows: 10, name: 'mar' },
+    ]);
+    t.partitions[1]!.localObjects = ['index feb_extra', 'options fillfactor=70'];
+    const plan = planTable(p, t, '2024-05-15');
+    expect(plan.steps.some((s) => s.kind === 'merge')).toBe(true);
+    expect(plan.warnings).toContain('feb has index feb_extra, options fillfactor=70 of its own; the merge rebuilds it from the parent\'s definition and does not keep them');
+    expect(plan.warnings.join('\n')).not.toMatch(/\bjan has\b/);
+  });
+});
