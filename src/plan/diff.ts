@@ -23,6 +23,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   const target = targetLayout(policy, kt, now, tableName);
   const def = actual.defaultPartition;
   const warnings: string[] = [];
+  const blocking: string[] = [];
 
   // A policy that names no tablespace leaves the choice to the database: NULL makes the procedures
   // use the parent's tablespace, or the database default, whichever that is on this server.
@@ -106,7 +107,16 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
       sources.reduce((sum, s) => sum + s.rowEstimate * fractionIn(s.range, excess), 0),
     );
     const sourceList = sources.map((s) => `${s.table.name} ${rtext(s.range)}`).join(', ');
-    if (excess.length && (!def || policy.defaultPartition === 'forbid')) {
+    if (excess.length && def && policy.defaultPartition === 'forbid') {
+      // The policy forbids the only place these rows could go: stop rather than plan around them.
+      blocking.push(
+        `default_partition: forbid: realigning ${rtext(span)} would move ~${excessRows} rows of ${sourceList} in ` +
+          `${excess.map(rtext).join(', ')} to DEFAULT ${def.table.name}, which no wanted period covers; ` +
+          `widen a band to cover them, allow the DEFAULT (default_partition: keep), or move the rows yourself`,
+      );
+      continue;
+    }
+    if (excess.length && !def) {
       warnings.push(
         `not realigning ${rtext(span)}: ${sourceList} also cover ${excess.map(rtext).join(', ')} (~${excessRows} rows), ` +
           `which no wanted period covers, and ${def ? 'default_partition: forbid keeps them out of the DEFAULT' : 'the table has no DEFAULT partition to take them'}`,
@@ -267,6 +277,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     steps,
     deferred,
     warnings,
+    ...(blocking.length ? { blocking } : {}),
     layoutBefore: layoutLines(actual, new Set()),
     layoutAfter: layoutLines(after, created),
     lock: { mode: policy.lock.mode, timeoutMs: policy.lock.timeoutMs },

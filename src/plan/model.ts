@@ -192,6 +192,11 @@ export interface TablePlan {
   deferred: number;
   /** Things the plan will not do that the reviewer must know about. */
   warnings: string[];
+  /**
+   * Reasons the policy cannot be carried out without losing data (e.g. rows that only the DEFAULT
+   * could take under default_partition: forbid): `gppart plan` stops with these as its error.
+   */
+  blocking?: string[];
   /** Partition layout before/after, one line per partition, for the diff view. */
   layoutBefore: string[];
   layoutAfter: string[];

@@ -119,6 +119,8 @@ export async function computePlan(session: Session, policy: Policy, now: string)
     const actual = db.actual.get(t.table);
     if (actual) t.partitionsBefore = partitionRefs(actual);
   }
+  const blocking = plan.tables.flatMap((t) => (t.blocking ?? []).map((b) => `${t.table}: ${b}`));
+  if (blocking.length) throw new WorkflowError(blocking.join('\n'));
   return { ...db, plan };
 }
 

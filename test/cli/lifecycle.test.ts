@@ -353,3 +353,28 @@ describe('a plan file applied to another database of the same name', () => {
     }
   });
 });
+
+describe('default_partition: forbid', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('cli_forbid');
+    await db.client.query(`
+      CREATE TABLE public.f (d date NOT NULL) PARTITION BY RANGE (d);
+      CREATE TABLE public.f_default PARTITION OF public.f DEFAULT;
+      CREATE TABLE public.f_odd PARTITION OF public.f FOR VALUES FROM ('2022-06-01') TO ('2023-06-01');
+      INSERT INTO public.f SELECT date '2022-06-01' + i FROM generate_series(0, 364) i;
+      ANALYZE public.f;`);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('stops the plan with an error naming the range and its rows instead of moving them to the DEFAULT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-forbid-'));
+    const f = join(dir, 'p.yaml');
+    writeFileSync(f, `version: 1\ntables:\n  - table: public.f\n    layout:\n      - { from: -2 years, to: -3 months, every: 1 year }\n    default_partition: forbid\n`);
+    const r = await runCli(['plan', '-c', f, '--now', '2024-05-15', '--detailed-exitcode'], { env: { GPPART_DATABASE_URL: db.url } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: public\.f: default_partition: forbid: realigning \[2022-06-01, 2024-01-01\) would move ~214 rows of f_odd \[2022-06-01, 2023-06-01\) in \[2022-06-01, 2023-01-01\) to DEFAULT f_default/);
+  });
+});

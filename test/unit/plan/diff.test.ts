@@ -116,7 +116,11 @@ describe('planTable', () => {
     const actual = table([{ from: '2022-06-01', to: '2023-06-01', rows: 1200 }], { defaultRows: 0 });
     const plan = planTable(p, actual, NOW);
     expect(plan.steps.filter((s) => s.kind === 'merge')).toEqual([]);
-    expect(plan.warnings.join('\n')).toMatch(/\[2022-06-01, 2023-01-01\) \(~704 rows\).*forbid/);
+    expect(plan.blocking).toEqual([
+      'default_partition: forbid: realigning [2022-06-01, 2024-01-01) would move ~704 rows of orders_old0 [2022-06-01, 2023-06-01) in ' +
+        '[2022-06-01, 2023-01-01) to DEFAULT orders_default, which no wanted period covers; widen a band to cover them, ' +
+        'allow the DEFAULT (default_partition: keep), or move the rows yourself',
+    ]);
   });
 
   it('splits a coarse year into the wanted months with one merge', () => {
