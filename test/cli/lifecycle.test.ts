@@ -378,3 +378,36 @@ describe('default_partition: forbid', () => {
     expect(r.stderr).toMatch(/^Error: public\.f: default_partition: forbid: realigning \[2022-06-01, 2024-01-01\) would move ~214 rows of f_odd \[2022-06-01, 2023-06-01\) in \[2022-06-01, 2023-01-01\) to DEFAULT f_default/);
   });
 });
+
+describe('--target', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('cli_target');
+    for (const t of ['a', 'b']) {
+      await db.client.query(`CREATE TABLE public.${t} (d date NOT NULL) PARTITION BY RANGE (d); CREATE TABLE public.${t}_default PARTITION OF public.${t} DEFAULT`);
+    }
+    expect((await runCli(['init'], { env: { GPPART_DATABASE_URL: db.url } })).code).toBe(0);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('limits plan and apply to the named tables, and refuses a table the policy does not name', async () => {
+    const env = { GPPART_DATABASE_URL: db.url };
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-target-'));
+    const f = join(dir, 'p.yaml');
+    writeFileSync(f, `version: 1\ntables:\n${['a', 'b'].map((t) => `  - table: public.${t}\n    layout:\n      - { from: -1 month, to: +1 month, every: 1 month }\n`).join('')}`);
+    const plan = await runCli(['plan', '-c', f, '--now', '2026-11-25', '--format', 'json', '--target', 'public.b'], { env });
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout).tables.map((t: { table: string }) => t.table)).toEqual(['public.b']);
+    const apply = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--target', 'b', '--state-dir', join(dir, 's')], { env });
+    expect(apply.code).toBe(0);
+    const counts = await db.client.query(
+      `SELECT inhparent::regclass::text AS t, count(*)::int AS n FROM pg_inherits WHERE inhparent IN ('public.a'::regclass, 'public.b'::regclass) GROUP BY 1 ORDER BY 1`,
+    );
+    expect(counts.rows).toEqual([{ t: 'a', n: 1 }, { t: 'b', n: 2 }]);
+    const unknown = await runCli(['plan', '-c', f, '--target', 'public.c'], { env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/--target public\.c: no such table in .*p\.yaml/);
+  });
+});
