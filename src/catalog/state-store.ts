@@ -146,23 +146,21 @@ export interface ApplySummaryRow {
   stepsStarted: number;
 }
 
-export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummaryRow[]> {
-  const r = await client.query(
-    `SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at, a.status, a.db_user, a.client,
-            a.policy_hash, a.plan_hash, a.now_value,
-            count(*) FILTER (WHERE j.status = 'done') AS done,
-            count(*) FILTER (WHERE j.status = 'failed') AS failed,
-            count(*) FILTER (WHERE j.status = 'started') AS started
-     FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id
-     GROUP BY a.id ORDER BY a.id DESC LIMIT $1`,
-    [limit],
-  );
-  return r.rows.map((x) => ({
+const APPLIES_SQL = `
+  SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at, a.status, a.db_user, a.client,
+         a.policy_hash, a.plan_hash, a.now_value,
+         count(*) FILTER (WHERE j.status = 'done') AS done,
+         count(*) FILTER (WHERE j.status = 'failed') AS failed,
+         count(*) FILTER (WHERE j.status = 'started') AS started
+  FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id`;
+
+function applySummary(x: Record<string, string | null>): ApplySummaryRow {
+  return {
     id: Number(x.id),
-    startedAt: x.started_at,
+    startedAt: x.started_at!,
     finishedAt: x.finished_at,
-    status: x.status,
-    user: x.db_user,
+    status: x.status!,
+    user: x.db_user!,
     client: x.client,
     policyHash: x.policy_hash,
     planHash: x.plan_hash,
@@ -170,7 +168,12 @@ export async function listApplies(client: pg.ClientBase, limit: number): Promise
     stepsDone: Number(x.done),
     stepsFailed: Number(x.failed),
     stepsStarted: Number(x.started),
-  }));
+  };
+}
+
+export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummaryRow[]> {
+  const r = await client.query(`${APPLIES_SQL} GROUP BY a.id ORDER BY a.id DESC LIMIT $1`, [limit]);
+  return r.rows.map(applySummary);
 }
 
 export async function applyDetails(client: pg.ClientBase, id: number) {
@@ -186,33 +189,8 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 
 /** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
 export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummaryRow | null> {
-  const r = await client.query(
-    `SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at, a.status, a.db_user, a.client,
-            a.policy_hash, a.plan_hash, a.now_value,
-            count(*) FILTER (WHERE j.status = 'done') AS done,
-            count(*) FILTER (WHERE j.status = 'failed') AS failed,
-            count(*) FILTER (WHERE j.status = 'started') AS started
-     FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id
-     WHERE a.id = $1
-     GROUP BY a.id`,
-    [id],
-  );
-  const x = r.rows[0];
-  if (!x) return null;
-  return {
-    id: Number(x.id),
-    startedAt: x.started_at,
-    finishedAt: x.finished_at,
-    status: x.status,
-    user: x.db_user,
-    client: x.client,
-    policyHash: x.policy_hash,
-    planHash: x.plan_hash,
-    now: x.now_value,
-    stepsDone: Number(x.done),
-    stepsFailed: Number(x.failed),
-    stepsStarted: Number(x.started),
-  };
+  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1 GROUP BY a.id`, [id]);
+  return r.rows[0] ? applySummary(r.rows[0]) : null;
 }
 
 /** Names of the tablespaces that exist, so a plan never proposes a step that must fail on one. */
