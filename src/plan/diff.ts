@@ -13,7 +13,7 @@ import type {
   TargetPartition,
 } from './model.js';
 import { overlapLength, simulateSteps, subtractRanges, unionRanges } from './simulate.js';
-import { describeBand, targetLayout, uniqueName } from './target.js';
+import { describeBand, targetLayout, uniqueName, withPrefix } from './target.js';
 
 export function planTable(policy: TablePolicy, actual: ActualTable, now: string): TablePlan {
   const kt = actual.keyType;
@@ -21,7 +21,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   const rtext = (r: KeyRange): string => rangeToText(kt, r);
   const { schema, name: tableName } = actual.table;
   const target = targetLayout(policy, kt, now, tableName);
-  const def = actual.defaultPartition;
+  let def = actual.defaultPartition;
   const warnings: string[] = [];
   const blocking: string[] = [];
 
@@ -63,6 +63,24 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     allocated.add(n);
     return n;
   };
+
+  // ---------------------------------------------------------------- default_partition: ensure
+  // Created first, so the rest of this plan may already send rows to it (realign overflow).
+  let createDefault: Step | null = null;
+  if (policy.defaultPartition === 'ensure' && !def) {
+    const name = allocate(withPrefix(tableName, 'default'));
+    def = { table: { schema, name }, isDefault: true, tablespace: null, storage: 'heap', rowEstimate: 0, bytes: 0 };
+    createDefault = {
+      kind: 'split',
+      reads: [],
+      produces: [ref(kt, def)],
+      reason: 'default_partition: ensure: the table has no DEFAULT partition, so a row outside every partition would be refused',
+      estimatedRows: 0,
+      estimatedBytes: 0,
+      call: { name: 'gppart.create_default', args: [schema, tableName, name, null] },
+      destructive: false,
+    };
+  }
 
   // ---------------------------------------------------------------- components
   const components = overlapComponents(live, target.partitions);
@@ -218,9 +236,6 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   rewrites.sort((a, b) => a.from - b.from || (a.step.kind === b.step.kind ? 0 : a.step.kind === 'split' ? -1 : 1));
 
   // ---------------------------------------------------------------- warnings the plan cannot act on
-  if (policy.defaultPartition === 'ensure' && !def) {
-    warnings.push('default_partition: ensure: the table has no DEFAULT partition, and creating one is not implemented yet');
-  }
   if (policy.defaultPartition === 'forbid' && def && def.rowEstimate > 0) {
     warnings.push(`default_partition: forbid: DEFAULT partition ${def.table.name} holds ~${def.rowEstimate} rows`);
   }
@@ -236,7 +251,12 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     }
   }
 
-  let steps: Step[] = [...drops, ...rewrites.map((r) => r.step), ...moves.sort((a, b) => a.from - b.from).map((m) => m.step)];
+  let steps: Step[] = [
+    ...drops,
+    ...(createDefault ? [createDefault] : []),
+    ...rewrites.map((r) => r.step),
+    ...moves.sort((a, b) => a.from - b.from).map((m) => m.step),
+  ];
   // PostgreSQL refuses to detach or drop a partition of a table other tables' foreign keys point
   // at; planning such steps would only make every apply fail on them. Creating partitions (with
   // no DEFAULT to detach) and moving them still work.

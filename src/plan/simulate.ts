@@ -61,6 +61,18 @@ function applyCall(t: ActualTable, step: Step): ActualTable {
       p.tablespace = a[6] === null ? null : str(a[6], 'p_tablespace', t);
       return t;
     }
+    case 'gppart.create_default': {
+      if (t.defaultPartition) throw new SimulationError(t, `already has a DEFAULT partition ${t.defaultPartition.table.name}`);
+      t.defaultPartition = {
+        table: { schema: t.table.schema, name: str(a[2], 'p_name', t) },
+        isDefault: true,
+        tablespace: a[3] === null || a[3] === undefined ? null : str(a[3], 'p_tablespace', t),
+        storage: 'heap',
+        rowEstimate: 0,
+        bytes: 0,
+      };
+      return t;
+    }
     case 'gppart.split_default': {
       const created = newPartitions(t, a[2], a[3], a[4], a[5], a[6], key);
       for (const c of created) {

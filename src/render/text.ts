@@ -46,6 +46,8 @@ export function stepHeadline(step: Step): string {
     case 'split': {
       const made = step.produces.filter((p) => !p.isDefault);
       const src = step.reads.find((r) => r.isDefault);
+      const newDefault = step.reads.length === 0 ? step.produces.find((p) => p.isDefault) : undefined;
+      if (newDefault && made.length === 0) return `create DEFAULT partition ${newDefault.name}`;
       return `${src ? `split ${src.name} (DEFAULT)` : 'create'} → ${made.length} partition(s): ${refsText(made)}`;
     }
     case 'merge':

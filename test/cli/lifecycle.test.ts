@@ -411,3 +411,36 @@ describe('--target', () => {
     expect(unknown.stderr).toMatch(/--target public\.c: no such table in .*p\.yaml/);
   });
 });
+
+describe('default_partition: ensure', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('cli_ensure');
+    await db.client.query(`
+      CREATE TABLE public.e (d date NOT NULL, v int) PARTITION BY RANGE (d);
+      CREATE TABLE public.e_2026_10 PARTITION OF public.e FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+      GRANT SELECT ON public.e TO PUBLIC;
+      INSERT INTO public.e SELECT date '2026-10-01' + i, i FROM generate_series(0, 30) i;`);
+    expect((await runCli(['init'], { env: { GPPART_DATABASE_URL: db.url } })).code).toBe(0);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('creates the missing DEFAULT with the parent\'s grants, then the plan is empty', async () => {
+    const env = { GPPART_DATABASE_URL: db.url };
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-ensure-'));
+    const f = join(dir, 'p.yaml');
+    writeFileSync(f, `version: 1\ntables:\n  - table: public.e\n    layout:\n      - { from: -2 months, to: +1 month, every: 1 month }\n    default_partition: ensure\n`);
+    const plan = await runCli(['plan', '-c', f, '--now', '2026-11-25'], { env });
+    expect(plan.stdout).toMatch(/\+ split +create DEFAULT partition e_default/);
+    const r = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--state-dir', join(dir, 's')], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const def = await db.client.query(`SELECT partdefid::regclass::text AS d, has_table_privilege('public', partdefid, 'SELECT') AS granted FROM pg_partitioned_table WHERE partrelid = 'public.e'::regclass`);
+    expect(def.rows).toEqual([{ d: 'e_default', granted: true }]);
+    await db.client.query(`INSERT INTO public.e VALUES ('2030-01-01', 1)`);
+    const again = await runCli(['plan', '-c', f, '--now', '2026-11-25', '--detailed-exitcode'], { env });
+    expect(again.code).toBe(0);
+  });
+});

@@ -92,7 +92,7 @@ describe('migrate', () => {
       const r = await other.client.query(
         `SELECT to_regclass('gppart.half') AS half, (SELECT max(version) FROM gppart.migrations) AS last`,
       );
-      expect(r.rows[0]).toEqual({ half: null, last: 6 });
+      expect(r.rows[0]).toEqual({ half: null, last: 7 });
     } finally {
       await other.drop();
     }

@@ -53,7 +53,7 @@ describe('sql/greenplum6', () => {
 
   it('defines the documented functions with the documented signatures', () => {
     const documented = documentedSignatures();
-    expect([...documented.keys()].sort()).toEqual(['drop_partition', 'merge_partitions', 'move_partition', 'split_default']);
+    expect([...documented.keys()].sort()).toEqual(['create_default', 'drop_partition', 'merge_partitions', 'move_partition', 'split_default']);
     expect(publicSignatures('greenplum6')).toEqual(documented);
   });
 

@@ -245,9 +245,14 @@ describe('planTable', () => {
     expect(ends[3]).toBe('2024-11-04 05:00:00+00'); // the 25-hour day
   });
 
-  it('warns about DEFAULT policy it cannot act on', () => {
+  it('creates the DEFAULT default_partition: ensure asks for, first, and warns where forbid finds rows', () => {
     const ensure = planTable(policy([band('-1 month', '+1 month', '1 month')], { defaultPartition: 'ensure' }), table([], { defaultRows: null }), NOW);
-    expect(ensure.warnings).toContain('default_partition: ensure: the table has no DEFAULT partition, and creating one is not implemented yet');
+    expect(ensure.steps[0]!.call).toEqual({ name: 'gppart.create_default', args: ['sales', 'orders', 'orders_default', null] });
+    expect(ensure.steps[0]!.produces).toEqual([{ name: 'orders_default', schema: 'sales', isDefault: true, tablespace: null }]);
+    // The partitions split after it read the new DEFAULT (empty), and a re-plan is empty.
+    expect(ensure.steps.slice(1).every((s) => s.kind === 'split' && s.reads[0]?.name === 'orders_default')).toBe(true);
+    const after = simulateSteps(table([], { defaultRows: null }), ensure.steps);
+    expect(planTable(policy([band('-1 month', '+1 month', '1 month')], { defaultPartition: 'ensure' }), after, NOW).steps).toEqual([]);
     const forbid = planTable(policy([band('-1 month', '+1 month', '1 month')], { defaultPartition: 'forbid' }), table([], { defaultRows: 42 }), NOW);
     expect(forbid.warnings).toContain('default_partition: forbid: DEFAULT partition orders_default holds ~42 rows');
   });
