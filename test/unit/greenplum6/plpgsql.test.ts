@@ -13,7 +13,7 @@ let db: TestDb;
 beforeAll(async () => {
   db = await createTestDb('gp6_plpgsql');
   await db.client.query('CREATE SCHEMA gppart');
-  for (const file of ['002_helpers.sql', '003_functions.sql']) {
+  for (const file of ['002_helpers.sql', '003_functions.sql', '004_create_default.sql']) {
     await db.client.query(readFileSync(join(dir, file), 'utf8'));
   }
 });
