@@ -27,7 +27,7 @@ describe('sql/greenplum6 function bodies', () => {
     const res = await db.client.query<{ proname: string }>(
       `SELECT proname FROM pg_proc WHERE pronamespace = 'gppart'::regnamespace AND proname NOT LIKE '\\_%' ORDER BY 1`,
     );
-    expect(res.rows.map((r) => r.proname)).toEqual(['drop_partition', 'merge_partitions', 'move_partition', 'split_default']);
+    expect(res.rows.map((r) => r.proname)).toEqual(['create_default', 'drop_partition', 'merge_partitions', 'move_partition', 'split_default']);
   });
 
   it('re-quotes storage options and rejects anything else', async () => {
