@@ -21,7 +21,7 @@
 -- the DEFAULT (only those rows are written twice). Attaching builds the parent's indexes on the
 -- new tables and clones its row triggers, which never fire for the rows being moved.
 CREATE OR REPLACE FUNCTION gppart._free_name(p_schema text, p_base text) RETURNS text
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET row_security = off AS $$
 DECLARE
   v_name text := p_base;
   v_n int := 0;
@@ -39,7 +39,7 @@ CREATE OR REPLACE FUNCTION gppart.merge_partitions(
   p_source_schemas text[], p_sources text[],
   p_starts text[], p_ends text[], p_names text[], p_tablespaces text[], p_storage text
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET row_security = off AS $$
 DECLARE
   v_label text := format('%I.%I', p_schema, p_table);
   v_key record;
@@ -146,6 +146,29 @@ BEGIN
   END LOOP;
   v_storage := gppart._storage_clause(v_label, p_storage);
   v_predicate := gppart._range_predicate(v_key.key_column, v_key.key_type, p_starts, p_ends);
+  -- SHARE on the sources before anything is counted or checked: writers that address a source
+  -- directly wait from here on, readers go on. Row-level security is off for this function
+  -- (SET row_security = off): a policy that hid rows from the count would otherwise hide the
+  -- same rows from the copy, and they would be dropped with their source.
+  FOR i IN 1 .. cardinality(v_sources) LOOP
+    EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_sources[i]);
+  END LOOP;
+  IF v_default_is_source THEN
+    EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_default);
+    -- Rows leave the DEFAULT by DELETE into private tables: a publication would replicate the
+    -- deletes and never the rows' new home, and its subscribers would lose them.
+    IF EXISTS (SELECT 1 FROM pg_publication_tables pt
+                WHERE (pt.schemaname, pt.tablename) IN (SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                                         WHERE c.oid IN (v_key.parent, v_default))) THEN
+      PERFORM gppart._raise(v_label, format('%s is published for logical replication; moving rows out of its DEFAULT would replicate as deletes only. Split it by hand with the subscribers in mind, or drop it from the publication first', v_label));
+    END IF;
+  END IF;
+  FOR i IN 1 .. cardinality(p_names) LOOP
+    IF v_default IS NOT NULL AND p_names[i] = (SELECT c.relname FROM pg_class c WHERE c.oid = v_default)
+       AND p_schema = (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = v_default) THEN
+      PERFORM gppart._raise(v_label, format('new partition name %I is the DEFAULT partition''s', p_names[i]));
+    END IF;
+  END LOOP;
   IF v_default IS NULL THEN
     -- Rows outside every new range would have nowhere to go: refuse before changing anything.
     FOR i IN 1 .. cardinality(v_sources) LOOP
@@ -157,20 +180,20 @@ BEGIN
     END LOOP;
   END IF;
 
-  -- Phase 1 (build). SHARE: writers that address a source directly wait too; readers go on.
+  -- Phase 1 (build). Sources are counted under the SHARE locks taken above.
   FOR i IN 1 .. cardinality(v_sources) LOOP
-    EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_sources[i]);
     v_before := v_before + gppart._count(v_sources[i]);
   END LOOP;
   IF v_default_is_source THEN
-    EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_default);
     v_default_before := gppart._count(v_default);
   END IF;
 
   -- Build: staging partitioned table holding the new tables and an overflow DEFAULT.
   v_columns := gppart._columns(v_key.parent);
   v_stage := gppart._free_name(p_schema, left(format('gppart_stage_%s', pg_backend_pid()), 60));
-  EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED) PARTITION BY RANGE (%I)',
+  -- INCLUDING INDEXES: the new tables carry the parent's indexes while they are filled, under the
+  -- build lock, so ATTACH in the swap adopts them instead of building them while readers wait.
+  EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING INDEXES) PARTITION BY RANGE (%I)',
     p_schema, v_stage, v_key.parent, v_key.key_column);
   FOR i IN 1 .. cardinality(p_names) LOOP
     EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)%s%s',
@@ -196,6 +219,8 @@ BEGIN
         'row counts do not add up (DEFAULT before %s, moved out %s, left %s); rolled back',
         v_default_before, v_from_default, v_default_after));
     END IF;
+    -- Statistics for what is left, taken now, under the build lock, not while everyone waits.
+    EXECUTE format('ANALYZE %s', v_default);
   END IF;
 
   -- Out of staging; each new table gets the CHECK that lets ATTACH skip its validation scan, and
@@ -210,6 +235,9 @@ BEGIN
   EXECUTE format('ALTER TABLE %I.%I DETACH PARTITION %I.%I', p_schema, v_stage, p_schema, v_overflow);
   EXECUTE format('DROP TABLE %I.%I', p_schema, v_stage);
   v_overflow_rows := gppart._count(format('%I.%I', p_schema, v_overflow)::regclass);
+  IF v_overflow_rows > 0 AND v_default IS NULL THEN
+    PERFORM gppart._raise(v_label, format('%s rows of the sources lie outside every new range and the table has no DEFAULT partition; rolled back', v_overflow_rows));
+  END IF;
   IF v_in_new + v_overflow_rows <> v_before + v_from_default THEN
     PERFORM gppart._raise(v_label, format(
       'row counts do not add up (sources %s, taken from DEFAULT %s, in new partitions %s, to DEFAULT %s); rolled back',
@@ -246,9 +274,6 @@ BEGIN
   EXECUTE format('DROP TABLE %I.%I', p_schema, v_overflow);
   IF v_default IS NOT NULL THEN
     EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s DEFAULT', v_key.parent, v_default);
-    IF v_default_is_source OR v_overflow_rows > 0 THEN
-      EXECUTE format('ANALYZE %s', v_default);
-    END IF;
   END IF;
   RETURN v_in_new + v_overflow_rows;
 END $$;

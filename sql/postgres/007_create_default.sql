@@ -6,7 +6,7 @@
 CREATE OR REPLACE FUNCTION gppart.create_default(
   p_schema text, p_table text, p_name text, p_tablespace text
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET row_security = off AS $$
 DECLARE
   v_label text := format('%I.%I', p_schema, p_table);
   v_key record;
