@@ -219,8 +219,9 @@ BEGIN
         'row counts do not add up (DEFAULT before %s, moved out %s, left %s); rolled back',
         v_default_before, v_from_default, v_default_after));
     END IF;
-    -- Statistics for what is left, taken now, under the build lock, not while everyone waits.
-    EXECUTE format('ANALYZE %s', v_default);
+    -- Not ANALYZEd here: ANALYZE writes pg_class.reltuples in place, outside the transaction, so a
+    -- step that later rolls back would leave the DEFAULT looking empty to every query plan.
+    -- Autovacuum notices the deleted rows; the new tables (dropped on rollback) are analyzed below.
   END IF;
 
   -- Out of staging; each new table gets the CHECK that lets ATTACH skip its validation scan, and
