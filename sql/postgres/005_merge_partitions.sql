@@ -155,13 +155,14 @@ BEGIN
   END LOOP;
   IF v_default_is_source THEN
     EXECUTE format('LOCK TABLE %s IN SHARE MODE', v_default);
-    -- Rows leave the DEFAULT by DELETE into private tables: a publication would replicate the
-    -- deletes and never the rows' new home, and its subscribers would lose them.
-    IF EXISTS (SELECT 1 FROM pg_publication_tables pt
-                WHERE (pt.schemaname, pt.tablename) IN (SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                                                         WHERE c.oid IN (v_key.parent, v_default))) THEN
-      PERFORM gppart._raise(v_label, format('%s is published for logical replication; moving rows out of its DEFAULT would replicate as deletes only. Split it by hand with the subscribers in mind, or drop it from the publication first', v_label));
-    END IF;
+  END IF;
+  -- Rows are rewritten into private tables and swapped in by DDL: a publication would replicate
+  -- the deletes from a DEFAULT and never the rows' new home, and detach/attach not at all, so its
+  -- subscribers would lose or strand rows.
+  IF EXISTS (SELECT 1 FROM pg_publication_tables pt
+              WHERE (pt.schemaname, pt.tablename) IN (SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                                       WHERE c.oid = v_key.parent OR c.oid = v_default OR c.oid = ANY (v_sources))) THEN
+    PERFORM gppart._raise(v_label, format('%s is published for logical replication; rewriting its partitions would not replicate. Reshape it by hand with the subscribers in mind, or take it out of the publication first', v_label));
   END IF;
   FOR i IN 1 .. cardinality(p_names) LOOP
     IF v_default IS NOT NULL AND p_names[i] = (SELECT c.relname FROM pg_class c WHERE c.oid = v_default)
