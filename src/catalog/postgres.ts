@@ -23,7 +23,12 @@ WITH req AS (
          pt.partattrs[0] AS key_attnum, pt.partdefid, pg_get_userbyid(c.relowner) AS owner,
          ts.spcname AS tablespace,
          (SELECT array_agg(format('%I on %s', fk.conname, fk.conrelid::regclass::text) ORDER BY fk.conname)
-            FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.confrelid = c.oid AND fk.conparentid = 0) AS referenced_by
+            FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.confrelid = c.oid AND fk.conparentid = 0) AS referenced_by,
+         (SELECT array_agg(DISTINCT pub.pubname::text ORDER BY pub.pubname::text)
+            FROM pg_publication_tables pub
+           WHERE pub.schemaname = req.schema_name
+             AND (pub.tablename = req.table_name
+                  OR pub.tablename IN (SELECT k.relname FROM pg_inherits ki JOIN pg_class k ON k.oid = ki.inhrelid WHERE ki.inhparent = c.oid))) AS published_in
   FROM req
   LEFT JOIN pg_namespace n ON n.nspname = req.schema_name
   LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = req.table_name
@@ -79,7 +84,7 @@ WITH req AS (
   GROUP BY o.relid
 )
 SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text AS relkind,
-       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace, p.referenced_by,
+       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace, p.referenced_by, p.published_in,
        a.attname AS key_column, format_type(a.atttypid, a.atttypmod) AS key_type,
        cn.nspname AS child_schema, cc.relname AS child_name, cc.relkind::text AS child_relkind,
        pg_get_expr(cc.relpartbound, 0) AS bound,
@@ -119,6 +124,7 @@ export interface PostgresCatalogRow {
   bytes: string | number | null;
   access_method: string | null;
   referenced_by?: string[] | null;
+  published_in?: string[] | null;
   local_objects?: string[] | null;
   key_null_frac?: number | null;
   key_mcv?: string | null;
@@ -241,6 +247,7 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
     owner: head.owner ?? '',
     tablespace: head.tablespace,
     ...(head.referenced_by?.length ? { referencedBy: head.referenced_by } : {}),
+    ...(head.published_in?.length ? { publishedIn: head.published_in } : {}),
   };
 }
 

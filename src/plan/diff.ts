@@ -269,6 +269,17 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     );
     steps = steps.filter((s) => !blockedByForeignKeys(s));
   }
+  // Rewritten partitions are swapped in by DDL, which logical replication does not carry: the
+  // functions refuse published tables, so the plan does not propose what they would refuse.
+  const rewritesRows = (s: Step) => s.kind === 'merge' || (s.kind === 'split' && s.reads.length > 0);
+  if (actual.publishedIn?.length && steps.some(rewritesRows)) {
+    const held = steps.filter(rewritesRows);
+    warnings.push(
+      `published for logical replication (${actual.publishedIn.join(', ')}): rewriting partitions would not replicate, ` +
+        `so ${held.length} step(s) (${[...new Set(held.map((s) => s.kind))].join(', ')}) are not planned`,
+    );
+    steps = steps.filter((s) => !rewritesRows(s));
+  }
   // A merge drops its sources and builds new partitions from the parent's definition: anything a
   // source has of its own is lost, and the reviewer must see that before approving.
   const byName = new Map(bounded.map((p) => [`${p.table.schema}.${p.table.name}`, p]));

@@ -76,6 +76,8 @@ export interface ActualTable {
   tablespace: string | null;
   /** Foreign keys of other tables that reference this one ("name on schema.table"). */
   referencedBy?: string[];
+  /** Logical-replication publications that include this table or one of its partitions. */
+  publishedIn?: string[];
 }
 
 export type Dialect = 'postgres' | 'greenplum6' | 'greenplum7' | 'cloudberry';

@@ -444,3 +444,30 @@ describe('default_partition: ensure', () => {
     expect(again.code).toBe(0);
   });
 });
+
+describe('a table published for logical replication', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('cli_pub');
+    await db.client.query(`
+      CREATE TABLE public.p (d date NOT NULL) PARTITION BY RANGE (d);
+      CREATE TABLE public.p_default PARTITION OF public.p DEFAULT;
+      INSERT INTO public.p SELECT date '2026-09-01' + i FROM generate_series(0, 90) i;
+      CREATE PUBLICATION gppart_cli_pub FOR TABLE public.p;`);
+  });
+  afterAll(async () => {
+    await db.client.query('DROP PUBLICATION IF EXISTS gppart_cli_pub');
+    await db.drop();
+  });
+
+  it('gets no rewriting step, and a warning naming the publication', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-pub-'));
+    const f = join(dir, 'p.yaml');
+    writeFileSync(f, `version: 1\ntables:\n  - table: public.p\n    layout:\n      - { from: -2 months, to: +1 month, every: 1 month }\n`);
+    const r = await runCli(['plan', '-c', f, '--now', '2026-11-25', '--format', 'json'], { env: { GPPART_DATABASE_URL: db.url } });
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout).tables[0];
+    expect(t.steps).toEqual([]);
+    expect(t.warnings.join('\n')).toMatch(/published for logical replication \(gppart_cli_pub\): rewriting partitions would not replicate, so 1 step\(s\) \(split\) are not planned/);
+  });
+});
