@@ -147,7 +147,12 @@ export interface ApplySummaryRow {
 }
 
 const APPLIES_SQL = `
-  SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at, a.status, a.db_user, a.client,
+  SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at,
+         -- "running" with no session left to run it: the process was killed or lost its connection.
+         CASE WHEN a.status = 'running' AND NOT EXISTS (
+                SELECT 1 FROM pg_stat_activity sa WHERE sa.application_name = 'gppart apply ' || a.id)
+              THEN 'interrupted' ELSE a.status END AS status,
+         a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
          count(*) FILTER (WHERE j.status = 'done') AS done,
          count(*) FILTER (WHERE j.status = 'failed') AS failed,

@@ -227,6 +227,10 @@ tables:
     expect(j.map((x) => [x.kind, x.status])).toEqual([['split', 'started']]);
     const applyRow = await c.query(`SELECT status, finished_at FROM gppart.applies WHERE id = $1`, [j[0]!.apply_id]);
     expect(applyRow.rows[0]).toEqual({ status: 'running', finished_at: null });
+    // history tells a killed apply from a running one.
+    const history = await runCli(['history', '--format', 'json'], { env });
+    const listed = (JSON.parse(history.stdout) as Array<{ id: number; status: string }>).find((a) => a.id === j[0]!.apply_id);
+    expect(listed?.status).toBe('interrupted');
 
     const again = await planJson(f);
     expect(again.tables[0]!.steps).toEqual(planned.tables[0]!.steps);
