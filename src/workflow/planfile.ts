@@ -5,21 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Plan } from '../plan/model.js';
+import { canonicalJson } from '../plan/plan.js';
 import { WorkflowError } from './planning.js';
 
 export interface PlanFile extends Plan {
   planHash: string;
   policy: { file: string; text: string };
-}
-
-/** Stable JSON: keys sorted, so the same plan is the same bytes whatever built it. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    return v;
-  });
 }
 
 let compiled: ValidateFunction | null = null;
