@@ -206,14 +206,24 @@ BEGIN
   v_overflow := gppart._free_name(p_schema, left(format('gppart_overflow_%s', pg_backend_pid()), 60));
   EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I DEFAULT', p_schema, v_overflow, p_schema, v_stage);
 
-  -- Copy: one scan per source, each row written once into its new table.
-  FOR i IN 1 .. cardinality(v_sources) LOOP
-    EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM %s', p_schema, v_stage, v_columns, v_columns, v_sources[i]);
-  END LOOP;
+  -- Copy: one scan per source, each row written once into its new table. A parent CHECK that is
+  -- NOT VALID still applies to rows written now, so old rows that violate it cannot be copied:
+  -- say so in the DBA's terms rather than as a bare constraint violation.
+  BEGIN
+    FOR i IN 1 .. cardinality(v_sources) LOOP
+      EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM %s', p_schema, v_stage, v_columns, v_columns, v_sources[i]);
+    END LOOP;
+    IF v_default_is_source THEN
+      EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) INSERT INTO %I.%I (%s) SELECT %s FROM moved',
+        v_default, v_predicate, v_columns, p_schema, v_stage, v_columns, v_columns);
+      GET DIAGNOSTICS v_from_default = ROW_COUNT;
+    END IF;
+  EXCEPTION WHEN check_violation THEN
+    PERFORM gppart._raise(v_label, format('rows of the partitions being rewritten violate CHECK constraint %s (%s), which was added NOT VALID; they cannot be copied into new partitions. Fix or remove those rows, or drop the constraint, then plan again',
+      (SELECT string_agg(quote_ident(c.conname), ', ') FROM pg_constraint c WHERE c.conrelid = v_key.parent AND c.contype = 'c' AND NOT c.convalidated),
+      SQLERRM));
+  END;
   IF v_default_is_source THEN
-    EXECUTE format('WITH moved AS (DELETE FROM %s WHERE %s RETURNING %s) INSERT INTO %I.%I (%s) SELECT %s FROM moved',
-      v_default, v_predicate, v_columns, p_schema, v_stage, v_columns, v_columns);
-    GET DIAGNOSTICS v_from_default = ROW_COUNT;
     v_default_after := gppart._count(v_default);
     IF v_default_after <> v_default_before - v_from_default THEN
       PERFORM gppart._raise(v_label, format(

@@ -80,3 +80,28 @@ describe('merge and split guards', () => {
     await expect(c.query(`INSERT INTO public.ix VALUES (1, '2024-01-02', 0)`)).rejects.toThrow(/duplicate key/);
   });
 });
+
+describe('a NOT VALID CHECK that old rows violate', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await installedDb('guards_notvalid');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('fails the merge with a message that names the constraint, and changes nothing', async () => {
+    const c = db.client;
+    await c.query(`
+      CREATE TABLE public.nv (k date NOT NULL, v int) PARTITION BY RANGE (k);
+      CREATE TABLE public.nv_1 PARTITION OF public.nv FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+      CREATE TABLE public.nv_2 PARTITION OF public.nv FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');
+      INSERT INTO public.nv VALUES ('2024-01-05', -1), ('2024-02-05', 1);
+      ALTER TABLE public.nv ADD CONSTRAINT positive CHECK (v > 0) NOT VALID;`);
+    await expect(
+      c.query(`SELECT gppart.merge_partitions('public', 'nv', ARRAY['public','public'], ARRAY['nv_1','nv_2'], ARRAY['2024-01-01'], ARRAY['2024-03-01'], ARRAY['nv_q1'], ARRAY[NULL]::text[], NULL)`),
+    ).rejects.toThrow(/violate CHECK constraint positive .*added NOT VALID/);
+    const parts = await c.query(`SELECT inhrelid::regclass::text AS p FROM pg_inherits WHERE inhparent = 'public.nv'::regclass ORDER BY 1`);
+    expect(parts.rows.map((r) => r.p)).toEqual(['nv_1', 'nv_2']);
+  });
+});
