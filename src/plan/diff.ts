@@ -240,7 +240,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     warnings.push(`default_partition: forbid: DEFAULT partition ${def.table.name} holds ~${def.rowEstimate} rows`);
   }
   if (policy.archive) {
-    const afterState = simulateSteps(actual, [...drops, ...rewrites.map((r) => r.step)]);
+    const afterState = simulateSteps(actual, [...drops, ...(createDefault ? [createDefault] : []), ...rewrites.map((r) => r.step)]);
     const cutoff = targetLayoutArchiveCutoff(policy, kt, now);
     const old = afterState.partitions.filter((p) => p.range && p.range.to <= cutoff && p.storage !== 'external');
     if (old.length) {

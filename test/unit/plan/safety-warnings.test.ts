@@ -44,3 +44,17 @@ describe('partition-local objects', () => {
     expect(plan.warnings.join('\n')).not.toMatch(/\bjan has\b/);
   });
 });
+
+describe('default_partition: ensure with an archive policy', () => {
+  it('simulates the DEFAULT it creates before the steps that read it', () => {
+    const p = policy([band('-2 years', '0 days', '3 months')], {
+      defaultPartition: 'ensure',
+      archive: { after: { years: 1 }, afterText: '1 year', s3: { server: 'default', bucket: 'b', format: 'parquet' } },
+    });
+    const t = table([{ from: '2023-01-15', to: '2023-04-15', rows: 10, name: 'odd' }], { defaultRows: null });
+    const plan = planTable(p, t, '2024-05-15');
+    expect(plan.steps[0]!.call.name).toBe('gppart.create_default');
+    expect(plan.steps.some((s) => s.kind === 'merge' && s.reads.some((r) => r.isDefault))).toBe(true);
+    expect(plan.warnings.join('\n')).toMatch(/archive after 1 year/);
+  });
+});
