@@ -21,6 +21,7 @@ import {
 import type { ActualTable, Plan, Step, TablePlan } from '../plan/model.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { describeLayoutChange, snapshotOf } from './snapshot.js';
+import { outdatedMigrations } from '../catalog/migrations.js';
 
 export class ApplyError extends Error {
   constructor(message: string) {
@@ -71,6 +72,8 @@ export interface ApplyOptions {
   /** Computes the plan again for the same policy and now. */
   replan(): Promise<Plan>;
   stateDir: string;
+  /** sql/<dialect>: the functions the plan calls must be installed at this version. */
+  migrationsDir: string;
   listener?: ApplyListener;
   client: string;
   toolVersion: string;
@@ -88,6 +91,12 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   const client = session.client;
   if (!(await isInstalled(client))) {
     throw new ApplyError(`schema gppart is not installed in database ${plan.server.database}; run gppart init first`);
+  }
+  const outdated = await outdatedMigrations(client, opts.migrationsDir);
+  if (outdated.length) {
+    throw new ApplyError(
+      `schema gppart in database ${plan.server.database} is older than this gppart (${outdated.join(', ')} not applied, or changed since); run gppart init first`,
+    );
   }
   const tables = plan.tables.filter((t) => t.steps.length > 0);
   const locked: string[] = [];

@@ -36,6 +36,7 @@ async function applyPolicy(session: Session, policyText: string, now: string, st
     client: 'gppart bench',
     toolVersion: TOOL_VERSION,
     stateDir,
+    migrationsDir: join(PACKAGE_ROOT, 'sql', run.driver.sqlFolder),
     reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
     replan: async () => (await computePlan(session, policy, now)).plan,
   });

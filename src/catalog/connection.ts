@@ -190,3 +190,8 @@ async function databaseId(session: Session): Promise<string> {
   }
   return `${system}/${oid.rows[0]?.oid ?? '?'}`;
 }
+
+/** For the demo and the bench, which make their own database on a throwaway server. */
+export async function createDatabase(client: pg.ClientBase, name: string): Promise<void> {
+  await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+}

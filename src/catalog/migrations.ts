@@ -173,3 +173,16 @@ export async function migrate(client: pg.ClientBase, dir: string): Promise<Migra
   }
   return result;
 }
+
+/**
+ * Migrations on disk that the database has not applied (or applied with other contents): apply
+ * refuses to run steps against functions older than the ones its plan calls.
+ */
+export async function outdatedMigrations(client: pg.ClientBase, dir: string): Promise<string[]> {
+  const exists = await client.query<{ ok: boolean }>(`SELECT to_regclass('gppart.migrations') IS NOT NULL AS ok`);
+  const onDisk = listMigrations(dir);
+  if (!exists.rows[0]!.ok) return onDisk.map((m) => m.file);
+  const r = await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM gppart.migrations');
+  const applied = new Map(r.rows.map((x) => [Number(x.version), x.checksum]));
+  return onDisk.filter((m) => applied.get(m.version) !== m.checksum).map((m) => m.file);
+}

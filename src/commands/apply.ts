@@ -15,16 +15,17 @@ import { parsePolicyText } from '../policy/load.js';
 import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render/text.js';
 import { computePlan, introspect, loadPolicyFile, parseTargets, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
 import { planOf, readPlanFile, toPlanFile } from '../workflow/planfile.js';
-import { TOOL_VERSION } from '../version.js';
+import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
+import { join } from 'node:path';
 import { mountApplyView, planToTerminalString, type LiveApplyView } from '../render/ink/live.js';
 import type { ApplyListener } from '../apply/executor.js';
 import type { ApplyStepState, ApplyViewState } from '../render/ink/ApplyView.js';
 
 export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
-  static override description = `Computes the plan (or reads PLANFILE written by \`gppart plan --out\`), shows it, asks for confirmation, then runs each step under a per-table advisory lock, with a journal row per step and a snapshot of each table before and after (in schema gppart and as JSON files under --state-dir). Finally it plans again: the result must be empty.
+  static override description = `Computes the plan (or reads PLANFILE written by \`gppart plan --out\`), shows it, asks for confirmation, then runs each step under a per-table advisory lock, with a journal row per step and a snapshot of each table before and after (in schema gppart and as JSON files under --state-dir). Finally it plans again and reports anything still pending.
 
-With PLANFILE it applies exactly that plan and refuses it if a table changed since it was made. --auto-approve skips the question but never permits drop or unload steps: those need --allow-destroy too.`;
+With PLANFILE it applies exactly that plan and refuses it if a table changed since it was made. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too.`;
   static override examples = [
     '<%= config.bin %> apply',
     '<%= config.bin %> apply plan.json',
@@ -39,7 +40,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     ...nowFlag,
     ...targetFlag,
     'auto-approve': Flags.boolean({ description: 'Do not ask for confirmation.' }),
-    'allow-destroy': Flags.boolean({ description: 'Permit drop and unload steps under --auto-approve.' }),
+    'allow-destroy': Flags.boolean({ description: 'Permit destructive steps (drop) under --auto-approve.' }),
     'state-dir': Flags.string({ description: 'Where to write the local JSON snapshots.', default: 'gppart-state', helpValue: 'DIR' }),
   };
 
@@ -126,6 +127,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
         client: who,
         toolVersion: TOOL_VERSION,
         stateDir: flags['state-dir'],
+        migrationsDir: join(PACKAGE_ROOT, 'sql', driver.sqlFolder),
         reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
         replan: async () => (await computePlan(session, policy, plan.now)).plan,
         listener,

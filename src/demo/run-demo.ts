@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedServer } from '../util/embedded-server.js';
 import { countRows } from '../catalog/state-store.js';
+import { createDatabase } from '../catalog/connection.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const TABLES = [
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
   try {
     const admin = new pg.Client({ connectionString: server.url });
     await admin.connect();
-    await admin.query('CREATE DATABASE gppart_demo');
+    await createDatabase(admin, 'gppart_demo');
     await admin.end();
     const url = server.url.replace(/\/postgres$/, '/gppart_demo');
     const client = new pg.Client({ connectionString: url });

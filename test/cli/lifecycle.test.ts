@@ -427,6 +427,21 @@ describe('default_partition: ensure', () => {
     await db.drop();
   });
 
+  it('apply refuses to call functions older than this gppart, and says to run init', async () => {
+    await db.client.query(`DELETE FROM gppart.migrations WHERE version = 7`);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-outdated-'));
+      const f = join(dir, 'p.yaml');
+      writeFileSync(f, `version: 1\ntables:\n  - table: public.e\n    layout:\n      - { from: -2 months, to: +1 month, every: 1 month }\n    default_partition: ensure\n`);
+      const r = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--state-dir', join(dir, 's')], { env: { GPPART_DATABASE_URL: db.url } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/older than this gppart \(007_create_default\.sql not applied, or changed since\); run gppart init first/);
+    } finally {
+      const again = await runCli(['init'], { env: { GPPART_DATABASE_URL: db.url } });
+      expect(again.stdout).toMatch(/applied 007_create_default\.sql/);
+    }
+  });
+
   it('creates the missing DEFAULT with the parent\'s grants, then the plan is empty', async () => {
     const env = { GPPART_DATABASE_URL: db.url };
     const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-ensure-'));
