@@ -76,6 +76,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     zone: fc.constantFrom(...ZONES),
     nowDay: fc.integer({ min: 0, max: 7 * 365 }),
     retentionMonths: fc.option(fc.integer({ min: 1, max: 96 }), { nil: null }),
+    // Archive only warns today, but its warning simulates the steps: it must never trip on them.
+    archiveMonths: fc.option(fc.integer({ min: 1, max: 60 }), { nil: null }),
     defaultPartition: fc.constantFrom<'keep' | 'ensure' | 'forbid'>('keep', 'keep', 'ensure', 'forbid'),
     defaultRows: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: null }),
     parts: fc.array(
@@ -97,7 +99,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     const policy: TablePolicy = {
       table: { schema: 'sales', name: 'orders' },
       layout: r.bands,
-      archive: null,
+      archive:
+        r.archiveMonths === null
+          ? null
+          : { after: { months: r.archiveMonths }, afterText: `${r.archiveMonths} months`, s3: { server: 'default', bucket: 'b', format: 'parquet' } },
       retention: r.retentionMonths === null ? null : { dropAfter: { months: r.retentionMonths }, dropAfterText: `${r.retentionMonths} months` },
       defaultPartition: r.defaultPartition,
       timezone: r.zone,
