@@ -75,6 +75,18 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     expect(syntax.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('validate --format json lists the issues for a CI pipeline', async () => {
+    const bad = join(dir, 'bad-json.yaml');
+    writeFileSync(bad, POLICY.replace('every: 1 quarter', 'every: 5 days'));
+    const r = await runCli(['validate', '-c', bad, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.valid).toBe(false);
+    expect(doc.issues).toEqual([expect.objectContaining({ file: bad, line: 8, path: 'tables[0].layout[1].every' })]);
+    const ok = await runCli(['validate', '-c', policyFile, '--format', 'json']);
+    expect(JSON.parse(ok.stdout)).toEqual({ valid: true, file: policyFile, tables: 1, issues: [] });
+  });
+
   it('plan before init still works, apply before init is refused with advice', async () => {
     const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy'], { env });
     expect(r.code).toBe(1);
