@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { GppartCommand, policyFlags } from '../cli/base.js';
 import { PolicyError } from '../policy/types.js';
-import { loadPolicyFile, WorkflowError } from '../workflow/planning.js';
+import { loadPolicyFile } from '../workflow/planning.js';
 
 export default class Validate extends GppartCommand {
   static override summary = 'Check a policy file without touching a database.';
@@ -22,11 +22,6 @@ export default class Validate extends GppartCommand {
       } catch (err) {
         if (err instanceof PolicyError) {
           this.say(JSON.stringify({ valid: false, file: flags.config, issues: err.issues }, null, 2));
-          process.exitCode = 1;
-          return;
-        }
-        if (err instanceof WorkflowError) {
-          this.say(JSON.stringify({ valid: false, file: flags.config, issues: [{ file: flags.config, line: 1, col: 1, path: '(file)', message: err.message.replace(/^.*?\(file\): /, '') }] }, null, 2));
           process.exitCode = 1;
           return;
         }

@@ -11,6 +11,12 @@ export function loadPolicy(file: string): Policy {
   return parsePolicyBytes(readPolicyBytes(file), file);
 }
 
+/** The policy and the text it was read from (plan files embed the text, so apply can re-plan without the file). */
+export function loadPolicyWithText(file: string): { policy: Policy; text: string } {
+  const bytes = readPolicyBytes(file);
+  return { policy: parsePolicyBytes(bytes, file), text: decodeUtf8(bytes, file) };
+}
+
 export function parsePolicyText(text: string, file: string): Policy {
   return parsePolicyBytes(Buffer.from(text, 'utf8'), file);
 }

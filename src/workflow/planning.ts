@@ -1,5 +1,4 @@
 // The plan use case: policy + database → Plan. Shared by `plan`, `apply` and the demo.
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { driverFor } from '../catalog/drivers.js';
 import type { DialectDriver } from '../catalog/dialect.js';
@@ -8,7 +7,7 @@ import { listTablespaces } from '../catalog/state-store.js';
 import type { ActualTable, Plan, QualifiedName, ServerInfo } from '../plan/model.js';
 import { buildPlan } from '../plan/plan.js';
 import type { Policy } from '../policy/types.js';
-import { parsePolicyText } from '../policy/load.js';
+import { loadPolicyWithText } from '../policy/load.js';
 import { TOOL_VERSION } from '../version.js';
 import { partitionRefs } from '../apply/snapshot.js';
 
@@ -26,15 +25,7 @@ export interface LoadedPolicy {
 }
 
 export function loadPolicyFile(file: string): LoadedPolicy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new WorkflowError(`${file}:1:1 (file): cannot read the policy: ${why}`);
-  }
-  return { policy: parsePolicyText(text, file), text };
+  return loadPolicyWithText(file);
 }
 
 /** Today unless --now says otherwise; validated so a typo never silently plans for another day. */
