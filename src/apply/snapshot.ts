@@ -1,18 +1,14 @@
 // What an apply records of a table before and after, and how a stale plan explains itself.
 import type { ActualPartition, ActualTable, PartitionRef, TablePlan } from '../plan/model.js';
-import { keyToLiteral } from '../plan/keys.js';
+import { partitionRef } from '../plan/diff.js';
 
+function allPartitions(actual: ActualTable): ActualPartition[] {
+  return [...actual.partitions, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
+}
+
+/** Every partition of the table, DEFAULT last. */
 export function partitionRefs(actual: ActualTable): PartitionRef[] {
-  const ref = (p: ActualPartition): PartitionRef => ({
-    schema: p.table.schema,
-    name: p.table.name,
-    isDefault: p.isDefault,
-    ...(p.range ? { from: keyToLiteral(actual.keyType, p.range.from), to: keyToLiteral(actual.keyType, p.range.to) } : {}),
-    tablespace: p.tablespace,
-  });
-  const refs = actual.partitions.map(ref);
-  if (actual.defaultPartition) refs.push(ref(actual.defaultPartition));
-  return refs;
+  return allPartitions(actual).map((p) => partitionRef(actual.keyType, p));
 }
 
 export interface TableSnapshot {
@@ -23,13 +19,11 @@ export interface TableSnapshot {
 }
 
 export function snapshotOf(actual: ActualTable): TableSnapshot {
-  const all = [...actual.partitions, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
-  const refs = partitionRefs(actual);
   return {
     table: `${actual.table.schema}.${actual.table.name}`,
     keyColumn: actual.keyColumn,
     keyType: actual.keyType,
-    partitions: refs.map((r, i) => ({ ...r, rowEstimate: all[i]!.rowEstimate, bytes: all[i]!.bytes, storage: all[i]!.storage })),
+    partitions: allPartitions(actual).map((p) => ({ ...partitionRef(actual.keyType, p), rowEstimate: p.rowEstimate, bytes: p.bytes, storage: p.storage })),
   };
 }
 

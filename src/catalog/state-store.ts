@@ -2,6 +2,7 @@
 // Same SQL on every dialect (Greenplum 6 has advisory locks and these tables too).
 import type pg from 'pg';
 import { sqlIdent, sqlLiteral, stepTransactionSql } from './dialect.js';
+import type { ApplySummary } from '../plan/model.js';
 
 /** Arbitrary first half of the advisory lock key, so gppart's locks never meet another tool's. */
 const LOCK_CLASS = 0x67707074; // 'gppt'
@@ -131,21 +132,6 @@ export async function countRows(client: pg.ClientBase, schema: string, name: str
   return { rows: Number(r.rows[0]!.n), keySum: r.rows[0]!.s ?? '0' };
 }
 
-export interface ApplySummaryRow {
-  id: number;
-  startedAt: string;
-  finishedAt: string | null;
-  status: string;
-  user: string;
-  client: string | null;
-  policyHash: string | null;
-  planHash: string | null;
-  now: string | null;
-  stepsDone: number;
-  stepsFailed: number;
-  stepsStarted: number;
-}
-
 const APPLIES_SQL = `
   SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at,
          -- "running" with no session left to run it: the process was killed or lost its connection.
@@ -159,7 +145,7 @@ const APPLIES_SQL = `
          count(*) FILTER (WHERE j.status = 'started') AS started
   FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id`;
 
-function applySummary(x: Record<string, string | null>): ApplySummaryRow {
+function applySummary(x: Record<string, string | null>): ApplySummary {
   return {
     id: Number(x.id),
     startedAt: x.started_at!,
@@ -176,7 +162,7 @@ function applySummary(x: Record<string, string | null>): ApplySummaryRow {
   };
 }
 
-export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummaryRow[]> {
+export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummary[]> {
   const r = await client.query(`${APPLIES_SQL} GROUP BY a.id ORDER BY a.id DESC LIMIT $1`, [limit]);
   return r.rows.map(applySummary);
 }
@@ -193,7 +179,7 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 }
 
 /** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
-export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummaryRow | null> {
+export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummary | null> {
   const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1 GROUP BY a.id`, [id]);
   return r.rows[0] ? applySummary(r.rows[0]) : null;
 }

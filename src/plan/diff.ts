@@ -38,7 +38,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
   const dropped = dropBefore === null ? [] : bounded.filter((p) => p.range.to <= dropBefore);
   const drops: Step[] = dropped.map((p) => ({
     kind: 'drop',
-    reads: [ref(kt, p)],
+    reads: [partitionRef(kt, p)],
     produces: [],
     reason: `retention drop_after ${policy.retention!.dropAfterText}: ${rtext(p.range)} ends before ${lit(dropBefore!)}`,
     estimatedRows: p.rowEstimate,
@@ -73,7 +73,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     createDefault = {
       kind: 'split',
       reads: [],
-      produces: [ref(kt, def)],
+      produces: [partitionRef(kt, def)],
       reason: 'default_partition: ensure: the table has no DEFAULT partition, so a row outside every partition would be refused',
       estimatedRows: 0,
       estimatedBytes: 0,
@@ -100,8 +100,8 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
       if (t.tablespace !== null && !sameTablespace(p.tablespace, t.tablespace)) {
         moves.push({ from: p.range.from, step: {
           kind: 'move',
-          reads: [ref(kt, p)],
-          produces: [{ ...ref(kt, p), tablespace: t.tablespace }],
+          reads: [partitionRef(kt, p)],
+          produces: [{ ...partitionRef(kt, p), tablespace: t.tablespace }],
           reason: `${describeBand(policy, t.band)} wants ${rtext(t.range)} in tablespace ${t.tablespace}; it is in ${p.tablespace ?? 'pg_default'}`,
           estimatedRows: p.rowEstimate,
           estimatedBytes: p.bytes,
@@ -171,7 +171,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
       from: span.from,
       step: {
         kind: 'merge',
-        reads: readParts.map((p) => ref(kt, p)),
+        reads: readParts.map((p) => partitionRef(kt, p)),
         produces: targets.map((t, i) => newRef(kt, schema, names[i]!, t, resolvedTablespace(t.tablespace))),
         reason: `${bandWants(policy, kt, targets)}; ${notes.join('; ')}`,
         estimatedRows: sources.reduce((s, p) => s + p.rowEstimate, 0) + (readsDefault ? rowsIn(def!, shortfall) : 0),
@@ -212,7 +212,7 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
       from: targets[0]!.range.from,
       step: {
         kind: 'split',
-        reads: def ? [ref(kt, def)] : [],
+        reads: def ? [partitionRef(kt, def)] : [],
         produces: targets.map((t, i) => newRef(kt, schema, names[i]!, t, resolvedTablespace(t.tablespace))),
         reason: [bandWants(policy, kt, targets), source, ...clipNotes(targets)].join('; '),
         estimatedRows: def ? rowsIn(def, ranges) : 0,
@@ -343,7 +343,8 @@ function fractionIn(r: KeyRange, parts: KeyRange[]): number {
   return parts.reduce((s, p) => s + overlapLength(r, p), 0) / len;
 }
 
-function ref(kt: ActualTable['keyType'], p: ActualPartition): PartitionRef {
+/** A partition as plans, snapshots and stale-plan messages refer to it (bounds as SQL literals). */
+export function partitionRef(kt: ActualTable['keyType'], p: ActualPartition): PartitionRef {
   const r: PartitionRef = { name: p.table.name, schema: p.table.schema, isDefault: p.isDefault };
   if (!p.isDefault && p.range) {
     r.from = keyToLiteral(kt, p.range.from);

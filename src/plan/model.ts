@@ -217,3 +217,22 @@ export interface Plan {
   tables: TablePlan[];
   summary: Record<StepKind, number>;
 }
+
+// ---------------------------------------------------------------- history
+
+/** One past apply as the journal records it (gppart history, gppart show --apply). */
+export interface ApplySummary {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  /** running, done, failed, partial; "interrupted" when its session is gone while running. */
+  status: string;
+  user: string;
+  client: string | null;
+  policyHash: string | null;
+  planHash: string | null;
+  now: string | null;
+  stepsDone: number;
+  stepsFailed: number;
+  stepsStarted: number;
+}

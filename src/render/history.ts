@@ -2,22 +2,7 @@
 // (snapshots before/after as a layout diff, then the journal's steps with timings).
 import { formatCount, KIND_SYMBOL } from './text.js';
 import { layoutDiff } from './layout-diff.js';
-import type { StepKind } from '../plan/model.js';
-
-export interface HistoryRow {
-  id: number;
-  startedAt: string;
-  finishedAt: string | null;
-  status: string;
-  user: string;
-  client: string | null;
-  policyHash: string | null;
-  planHash: string | null;
-  now: string | null;
-  stepsDone: number;
-  stepsFailed: number;
-  stepsStarted: number;
-}
+import type { ApplySummary, StepKind } from '../plan/model.js';
 
 export interface JournalStep {
   stepNo: number;
@@ -60,7 +45,7 @@ function pad(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
 }
 
-export function renderHistoryText(rows: HistoryRow[]): string {
+export function renderHistoryText(rows: ApplySummary[]): string {
   if (!rows.length) return 'No applies recorded yet.\n';
   const table = [['ID', 'STARTED', 'STATUS', 'BY', 'POLICY', 'NOW', 'STEPS']];
   for (const r of rows) {
@@ -76,7 +61,7 @@ export function snapshotLayout(parts: SnapshotPartition[]): string[] {
   return rows.length ? pad(rows) : [];
 }
 
-export function renderApplyText(apply: HistoryRow, steps: JournalStep[], snapshots: TableSnapshots[]): string {
+export function renderApplyText(apply: ApplySummary, steps: JournalStep[], snapshots: TableSnapshots[]): string {
   const out: string[] = [];
   out.push(`apply ${apply.id}: ${apply.status}, started ${when(apply.startedAt)}, finished ${when(apply.finishedAt)}, by ${apply.user}${apply.client ? ` (${apply.client})` : ''}`);
   out.push(`policy ${apply.policyHash ?? '-'}`);
