@@ -11,9 +11,9 @@ import { openSession, type Session } from '../catalog/connection.js';
 import { migrate } from '../catalog/migrations.js';
 import { flushStats, partitionInsertCounts } from '../catalog/stats.js';
 import { executePlan, type ApplyResult } from '../apply/executor.js';
-import { planHash } from '../plan/plan.js';
+import { toPlanFile } from '../workflow/planfile.js';
 import { parsePolicyText } from '../policy/load.js';
-import { computePlan, introspect } from '../workflow/planning.js';
+import { computePlan, readTables } from '../workflow/planning.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 
 const RESHAPE_ROWS_PER_DAY = 50;
@@ -32,12 +32,12 @@ async function applyPolicy(session: Session, policyText: string, now: string, st
     session,
     driver: run.driver,
     plan: run.plan,
-    planHash: planHash(run.plan),
+    planHash: toPlanFile(run.plan, { file: 'bench.yaml', text: policyText }).planHash,
     client: 'gppart bench',
     toolVersion: TOOL_VERSION,
     stateDir,
     migrationsDir: join(PACKAGE_ROOT, 'sql', run.driver.sqlFolder),
-    reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
+    reintrospect: (tables) => readTables(session, run.driver, tables.map((t) => ({ schema: t.schema, name: t.name }))),
     replan: async () => (await computePlan(session, policy, now)).plan,
   });
 }

@@ -13,7 +13,7 @@ import type { Plan as PlanDoc } from '../plan/model.js';
 import type { Policy } from '../policy/types.js';
 import { parsePolicyText } from '../policy/load.js';
 import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render/text.js';
-import { computePlan, introspect, loadPolicyFile, parseTargets, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
+import { computePlan, loadPolicyFile, parseTargets, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
 import { planOf, readPlanFile, toPlanFile } from '../workflow/planfile.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 import { join } from 'node:path';
@@ -128,7 +128,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
         toolVersion: TOOL_VERSION,
         stateDir: flags['state-dir'],
         migrationsDir: join(PACKAGE_ROOT, 'sql', driver.sqlFolder),
-        reintrospect: async (tables) => (await introspect(session, tables.map((t) => ({ schema: t.schema, name: t.name })))).actual,
+        reintrospect: (tables) => readTables(session, driver, tables.map((t) => ({ schema: t.schema, name: t.name }))),
         replan: async () => (await computePlan(session, policy, plan.now)).plan,
         listener,
       });

@@ -56,6 +56,11 @@ export interface IntrospectedDatabase {
 export async function introspect(session: Session, tables: QualifiedName[]): Promise<IntrospectedDatabase> {
   const server = await serverInfo(session);
   const driver = driverFor(server.dialect);
+  return { server, driver, actual: await readTables(session, driver, tables) };
+}
+
+/** The tables' actual state with a driver already chosen: apply's checks before and after its steps. */
+export async function readTables(session: Session, driver: DialectDriver, tables: QualifiedName[]): Promise<Map<string, ActualTable>> {
   const results = await driver.introspect(session.client, tables);
   const actual = new Map<string, ActualTable>();
   const problems: string[] = [];
@@ -67,7 +72,7 @@ export async function introspect(session: Session, tables: QualifiedName[]): Pro
     else actual.set(key, r.table);
   }
   if (problems.length) throw new WorkflowError(problems.join('\n'));
-  return { server, driver, actual };
+  return actual;
 }
 
 export interface PlanRun extends IntrospectedDatabase {
