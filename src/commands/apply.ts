@@ -17,7 +17,7 @@ import { computePlan, loadPolicyFile, parseTargets, readTables, resolveNow, sele
 import { planOf, readPlanFile, toPlanFile } from '../workflow/planfile.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 import { join } from 'node:path';
-import { mountApplyView, planToTerminalString, type LiveApplyView } from '../render/ink/live.js';
+import type { LiveApplyView } from '../render/ink/live.js';
 import type { ApplyListener } from '../apply/executor.js';
 import type { ApplyStepState, ApplyViewState } from '../render/ink/ApplyView.js';
 
@@ -81,7 +81,9 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
 
     // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
     const tui = wantsColor();
-    this.say(tui ? planToTerminalString(plan) : renderPlanText(plan, { color: false }, (s) => driver.renderCall(s.call)));
+    // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
+    const ink = tui ? await import('../render/ink/live.js') : null;
+    this.say(ink ? ink.planToTerminalString(plan) : renderPlanText(plan, { color: false }, (s) => driver.renderCall(s.call)));
     if (isEmpty(plan)) return;
 
     // From the kind, not the file's own flag: a plan file is not trusted to declare itself harmless.
@@ -103,7 +105,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     }
 
     const who = `${userInfo().username}@${hostname()}`;
-    const live: LiveApplyView | null = tui ? mountApplyView(plan) : null;
+    const live: LiveApplyView | null = ink ? ink.mountApplyView(plan) : null;
     const listener: ApplyListener = live
       ? {
           onStart: (id) => live.update((st) => ({ ...st, applyId: id })),

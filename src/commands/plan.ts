@@ -5,7 +5,6 @@ import { isEmpty } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
-import { planToTerminalString } from '../render/ink/live.js';
 import { computePlan, loadPolicyFile, parseTargets, resolveNow, selectTables } from '../workflow/planning.js';
 import { toPlanFile, writePlanFile } from '../workflow/planfile.js';
 
@@ -51,6 +50,8 @@ export default class Plan extends GppartCommand {
     } else if (flags.format === 'markdown') {
       this.say(renderPlanMarkdown(plan, doc.planHash, (s) => call(s.call)));
     } else if (!flags.format && wantsColor()) {
+      // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
+      const { planToTerminalString } = await import('../render/ink/live.js');
       this.say(planToTerminalString(plan));
       if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
     } else {
