@@ -32,7 +32,9 @@ export interface DialectDriver {
 /** Quote a SQL string literal the way PostgreSQL's quote_literal does. */
 export function sqlLiteral(value: string): string {
   const escaped = value.replace(/'/g, "''");
-  return value.includes('\\') ? ` E'${escaped.replace(/\\/g, '\\\\')}'`.trim() : `'${escaped}'`;
+  // Backslashes are literal in '…' only while standard_conforming_strings is on; E'…' with them
+  // doubled means the same under either setting (and on Greenplum 6, where it may be off).
+  return value.includes('\\') ? `E'${escaped.replace(/\\/g, '\\\\')}'` : `'${escaped}'`;
 }
 
 /** Quote an identifier the way PostgreSQL's quote_ident does (always quoted: never wrong). */

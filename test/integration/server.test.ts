@@ -20,3 +20,26 @@ describe('test server', () => {
     await db.client.query(`DROP TABLESPACE "${name}"`);
   });
 });
+
+describe('literal quoting', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb('literals');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('sqlLiteral round-trips quotes, backslashes and semicolons under either string setting', async () => {
+    const { sqlLiteral } = await import('../../src/catalog/dialect.js');
+    const values = ["it's", 'back\\slash', "x'); DROP TABLE t; --", '\\\'', 'ünïcode', ''];
+    for (const scs of ['on', 'off']) {
+      await db.client.query(`SET standard_conforming_strings = ${scs}`);
+      for (const v of values) {
+        const r = await db.client.query<{ v: string }>(`SELECT ${sqlLiteral(v)} AS v`);
+        expect(r.rows[0]!.v).toBe(v);
+      }
+    }
+    await db.client.query('RESET standard_conforming_strings');
+  });
+});
