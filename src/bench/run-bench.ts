@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedServer } from '../util/embedded-server.js';
-import { createDatabase, openSession } from '../catalog/connection.js';
+import { openSession } from '../catalog/connection.js';
 import { POSTGRES_INTROSPECTION_SQL } from '../catalog/postgres.js';
 import { computePlan } from '../workflow/planning.js';
 import { parsePolicyText } from '../policy/load.js';
@@ -65,13 +65,9 @@ tables:
 }
 
 async function main(): Promise<void> {
-  const server = await startEmbeddedServer({ quiet: true });
+  const server = await startEmbeddedServer();
   try {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await createDatabase(admin, 'bench');
-    await admin.end();
-    const url = server.url.replace(/\/postgres$/, '/bench');
+    const url = await server.createDatabase('bench');
     process.stdout.write(`gppart bench — PostgreSQL on 127.0.0.1:${server.port}; figures are ratios from this one run\n`);
     await benchPlanOnManyPartitions(url);
     await benchReshaping(url);

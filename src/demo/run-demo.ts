@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedServer } from '../util/embedded-server.js';
 import { countRows } from '../catalog/state-store.js';
-import { createDatabase } from '../catalog/connection.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const TABLES = [
@@ -36,11 +35,7 @@ async function main(): Promise<number> {
   const server = await startEmbeddedServer();
   const stateDir = mkdtempSync(join(tmpdir(), 'gppart-demo-state-'));
   try {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await createDatabase(admin, 'gppart_demo');
-    await admin.end();
-    const url = server.url.replace(/\/postgres$/, '/gppart_demo');
+    const url = await server.createDatabase('gppart_demo');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     process.stdout.write(`PostgreSQL is listening on 127.0.0.1:${server.port}; creating the demo tables from examples/demo.sql\n`);

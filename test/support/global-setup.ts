@@ -5,7 +5,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../../src/util/embedde
 let server: EmbeddedServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startEmbeddedServer({ quiet: true });
+  server = await startEmbeddedServer();
   project.provide('pgUrl', server.url);
   project.provide('pgPassword', server.password);
 }
