@@ -89,13 +89,12 @@ function holderText(table: string, h: LockHolder | null): string {
 export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   const { session, driver, plan } = opts;
   const client = session.client;
-  if (!(await isInstalled(client))) {
-    throw new ApplyError(`schema gppart is not installed in database ${plan.server.database}; run gppart init first`);
-  }
   const outdated = await outdatedMigrations(client, opts.migrationsDir);
   if (outdated.length) {
     throw new ApplyError(
-      `schema gppart in database ${plan.server.database} is older than this gppart (${outdated.join(', ')} not applied, or changed since); run gppart init first`,
+      (await isInstalled(client))
+        ? `schema gppart in database ${plan.server.database} is older than this gppart (${outdated.join(', ')} not applied, or changed since); run gppart init first`
+        : `schema gppart is not installed in database ${plan.server.database}; run gppart init first`,
     );
   }
   const tables = plan.tables.filter((t) => t.steps.length > 0);
