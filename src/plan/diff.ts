@@ -257,28 +257,30 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string)
     ...rewrites.map((r) => r.step),
     ...moves.sort((a, b) => a.from - b.from).map((m) => m.step),
   ];
-  // PostgreSQL refuses to detach or drop a partition of a table other tables' foreign keys point
-  // at; planning such steps would only make every apply fail on them. Creating partitions (with
-  // no DEFAULT to detach) and moving them still work.
-  const blockedByForeignKeys = (s: Step) => s.kind !== 'move' && !(s.kind === 'split' && s.reads.length === 0);
-  if (actual.referencedBy?.length && steps.some(blockedByForeignKeys)) {
-    const held = steps.filter(blockedByForeignKeys);
-    warnings.push(
-      `referenced by foreign key ${actual.referencedBy.join(', ')}: its partitions cannot be detached or dropped, ` +
-        `so ${held.length} step(s) (${[...new Set(held.map((s) => s.kind))].join(', ')}) are not planned`,
-    );
-    steps = steps.filter((s) => !blockedByForeignKeys(s));
+  // What the database itself would refuse for this table: planning those steps would only make
+  // every apply fail on them, so they are left out, and the plan says why.
+  const refusals: Array<{ why: string; blocks: (s: Step) => boolean }> = [];
+  if (actual.referencedBy?.length) {
+    // Other tables' foreign keys forbid detaching or dropping a partition; creating partitions
+    // (with no DEFAULT to detach) and moving them still work.
+    refusals.push({
+      why: `referenced by foreign key ${actual.referencedBy.join(', ')}: its partitions cannot be detached or dropped`,
+      blocks: (s) => s.kind !== 'move' && !(s.kind === 'split' && s.reads.length === 0),
+    });
   }
-  // Rewritten partitions are swapped in by DDL, which logical replication does not carry: the
-  // functions refuse published tables, so the plan does not propose what they would refuse.
-  const rewritesRows = (s: Step) => s.kind === 'merge' || (s.kind === 'split' && s.reads.length > 0);
-  if (actual.publishedIn?.length && steps.some(rewritesRows)) {
-    const held = steps.filter(rewritesRows);
-    warnings.push(
-      `published for logical replication (${actual.publishedIn.join(', ')}): rewriting partitions would not replicate, ` +
-        `so ${held.length} step(s) (${[...new Set(held.map((s) => s.kind))].join(', ')}) are not planned`,
-    );
-    steps = steps.filter((s) => !rewritesRows(s));
+  if (actual.publishedIn?.length) {
+    // Rewritten partitions are swapped in by DDL, which logical replication does not carry (the
+    // functions refuse published tables too).
+    refusals.push({
+      why: `published for logical replication (${actual.publishedIn.join(', ')}): rewriting partitions would not replicate`,
+      blocks: (s) => s.kind === 'merge' || (s.kind === 'split' && s.reads.length > 0),
+    });
+  }
+  for (const { why, blocks } of refusals) {
+    const held = steps.filter(blocks);
+    if (!held.length) continue;
+    warnings.push(`${why}, so ${held.length} step(s) (${[...new Set(held.map((s) => s.kind))].join(', ')}) are not planned`);
+    steps = steps.filter((s) => !blocks(s));
   }
   // A merge drops its sources and builds new partitions from the parent's definition: anything a
   // source has of its own is lost, and the reviewer must see that before approving.
