@@ -260,3 +260,22 @@ BEGIN
   END LOOP;
   RETURN v_names;
 END $$;
+
+-- The named partition is not the DEFAULT and covers exactly [p_start, p_end): a plan made against
+-- another layout must never act on the wrong data. p_action says what was about to happen.
+CREATE OR REPLACE FUNCTION gppart._gp6_check_exact(p_paroid oid, p_keytype text, p_child oid,
+  p_schema text, p_table text, p_partition_schema text, p_partition text, p_start text, p_end text, p_action text)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  b record;
+BEGIN
+  SELECT * INTO b FROM gppart._gp6_bounds(p_paroid, p_child, p_keytype);
+  IF b.is_default THEN
+    PERFORM gppart._gp6_fail(p_schema, p_table, format('%I.%I is the DEFAULT partition; gppart does not %s it', p_partition_schema, p_partition, p_action));
+  END IF;
+  IF gppart._gp6_cmp(p_keytype, b.r_from, p_start) <> 0 OR gppart._gp6_cmp(p_keytype, b.r_to, p_end) <> 0 THEN
+    PERFORM gppart._gp6_fail(p_schema, p_table, format('partition %I.%I covers [%s, %s), not [%s, %s) as the plan expects',
+      p_partition_schema, p_partition, b.r_from, b.r_to, p_start, p_end));
+  END IF;
+END $$;

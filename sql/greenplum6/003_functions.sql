@@ -267,21 +267,13 @@ CREATE OR REPLACE FUNCTION gppart.drop_partition(p_schema text, p_table text, p_
 LANGUAGE plpgsql AS $$
 DECLARE
   t record;
-  b record;
   v_child oid;
   v_rows bigint := 0;
 BEGIN
   SELECT * INTO t FROM gppart._gp6_table(p_schema, p_table);
   EXECUTE format('LOCK TABLE %I.%I IN EXCLUSIVE MODE', p_schema, p_table);
   v_child := gppart._gp6_child(t.paroid, p_schema, p_table, p_partition_schema, p_partition);
-  SELECT * INTO b FROM gppart._gp6_bounds(t.paroid, v_child, t.keytype);
-  IF b.is_default THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, format('%I.%I is the DEFAULT partition; gppart does not drop it', p_partition_schema, p_partition));
-  END IF;
-  IF gppart._gp6_cmp(t.keytype, b.r_from, p_start) <> 0 OR gppart._gp6_cmp(t.keytype, b.r_to, p_end) <> 0 THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, format('partition %I.%I covers [%s, %s), not [%s, %s) as the plan expects',
-      p_partition_schema, p_partition, b.r_from, b.r_to, p_start, p_end));
-  END IF;
+  PERFORM gppart._gp6_check_exact(t.paroid, t.keytype, v_child, p_schema, p_table, p_partition_schema, p_partition, p_start, p_end, 'drop');
   -- An external (unloaded) partition's rows live in S3 and stay there: nothing to count or delete.
   IF (SELECT relstorage FROM pg_catalog.pg_class WHERE oid = v_child) <> 'x' THEN
     EXECUTE format('SELECT count(*) FROM %I.%I', p_partition_schema, p_partition) INTO v_rows;
@@ -301,7 +293,6 @@ CREATE OR REPLACE FUNCTION gppart.move_partition(p_schema text, p_table text, p_
 LANGUAGE plpgsql AS $$
 DECLARE
   t record;
-  b record;
   v_child oid;
   v_rows bigint;
   v_after bigint;
@@ -312,14 +303,7 @@ BEGIN
   SELECT * INTO t FROM gppart._gp6_table(p_schema, p_table);
   EXECUTE format('LOCK TABLE %I.%I IN EXCLUSIVE MODE', p_schema, p_table);
   v_child := gppart._gp6_child(t.paroid, p_schema, p_table, p_partition_schema, p_partition);
-  SELECT * INTO b FROM gppart._gp6_bounds(t.paroid, v_child, t.keytype);
-  IF b.is_default THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, 'moving the DEFAULT partition is not supported');
-  END IF;
-  IF gppart._gp6_cmp(t.keytype, b.r_from, p_start) <> 0 OR gppart._gp6_cmp(t.keytype, b.r_to, p_end) <> 0 THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, format('partition %I.%I covers [%s, %s), not [%s, %s) as the plan expects',
-      p_partition_schema, p_partition, b.r_from, b.r_to, p_start, p_end));
-  END IF;
+  PERFORM gppart._gp6_check_exact(t.paroid, t.keytype, v_child, p_schema, p_table, p_partition_schema, p_partition, p_start, p_end, 'move');
   IF (SELECT relstorage FROM pg_catalog.pg_class WHERE oid = v_child) = 'x' THEN
     PERFORM gppart._gp6_fail(p_schema, p_table, 'an external (unloaded) partition has no tablespace');
   END IF;
