@@ -165,30 +165,30 @@ export function detectDialect(versionText: string, serverVersionNum: number): { 
 }
 
 export async function serverInfo(session: Session): Promise<ServerInfo> {
-  const r = await session.client.query<{ v: string; n: string; db: string; host: string | null; port: number | null }>(
+  const r = await session.client.query<{ v: string; n: string; db: string; oid: string; host: string | null; port: number | null }>(
     `SELECT version() AS v, current_setting('server_version_num') AS n, current_database() AS db,
+            (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS oid,
             host(inet_server_addr()) AS host, inet_server_port() AS port`,
   );
   const row = r.rows[0]!;
   const { dialect, version } = detectDialect(row.v, Number(row.n));
   const host = row.host ?? 'local';
-  return { dialect, version, database: row.db, identity: `${host}:${row.port ?? ''}/${row.db}`, databaseId: await databaseId(session) };
+  const system = Number(row.n) >= 90600 ? await systemIdentifier(session) : '?';
+  return { dialect, version, database: row.db, identity: `${host}:${row.port ?? ''}/${row.db}`, databaseId: `${system}/${row.oid}` };
 }
 
 /**
- * "<system identifier>/<database oid>". pg_control_system() exists from PostgreSQL 9.6 and may be
- * denied to the role; then "?" stands for the cluster and the oid alone tells databases apart.
+ * The cluster's system identifier, for ServerInfo.databaseId ("<system identifier>/<database
+ * oid>"). pg_control_system() (PostgreSQL 9.6+) may be denied to the role: then "?" stands for the
+ * cluster and the oid alone tells databases apart.
  */
-async function databaseId(session: Session): Promise<string> {
-  const oid = await session.client.query<{ oid: string }>(`SELECT oid::text AS oid FROM pg_database WHERE datname = current_database()`);
-  let system = '?';
+async function systemIdentifier(session: Session): Promise<string> {
   try {
     const r = await session.client.query<{ id: string }>(`SELECT system_identifier::text AS id FROM pg_control_system()`);
-    system = r.rows[0]?.id ?? '?';
+    return r.rows[0]?.id ?? '?';
   } catch {
-    // Not readable by this role, or a server without it (Greenplum 6).
+    return '?';
   }
-  return `${system}/${oid.rows[0]?.oid ?? '?'}`;
 }
 
 /** For the demo and the bench, which make their own database on a throwaway server. */
