@@ -91,9 +91,14 @@ async function splitCost(url: string, fixtures: pg.Client, months: number, state
   const table = `split_n${months}`;
   await fixtures.query(fixture('split-default.sql', { table, months, per_day: SPLIT_ROWS_PER_DAY }));
   const rows = Number((await fixtures.query(fixture('split-default-count.sql', { table }))).rows[0].n);
-  const t0 = performance.now();
-  await fixtures.query(fixture('split-default-baseline.sql', { table }));
-  const baseline = (performance.now() - t0) / 1000;
+  // A 50 ms yardstick is at the mercy of a shared machine: take the median of three.
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await fixtures.query(fixture('split-default-baseline.sql', { table }));
+    times.push((performance.now() - t0) / 1000);
+  }
+  const baseline = times.sort((a, b) => a - b)[1]!;
   const session = await openSession({ url, origin: 'bench' }, 'gppart bench');
   let split: number;
   try {
@@ -118,7 +123,7 @@ tables:
   }
   const ratio = split / baseline;
   process.stdout.write(
-    `  split DEFAULT into N=${months}: ${split.toFixed(2)} s, INSERT..SELECT of same rows ${baseline.toFixed(2)} s, ratio ${ratio.toFixed(2)} (${rows.toLocaleString('en-US')} rows)\n`,
+    `  split DEFAULT into N=${months}: ${split.toFixed(2)} s, INSERT..SELECT of same rows ${baseline.toFixed(2)} s (median of 3), ratio ${ratio.toFixed(2)} (${rows.toLocaleString('en-US')} rows)\n`,
   );
   return ratio;
 }
