@@ -1,0 +1,59 @@
+// What every planner pass shares for one table: its inputs, the key's literal helpers, the target
+// layout, the name allocator and the lists of warnings. planTable builds it once; passes read it
+// and append to its lists, and return the steps they plan.
+import type { TablePolicy } from '../../policy/types.js';
+import { keyToLiteral, rangeToText } from '../keys.js';
+import type { ActualPartition, ActualTable, KeyPoint, KeyRange, KeyType, Step, TargetLayout } from '../model.js';
+import { NameAllocator } from '../names.js';
+import { targetLayout } from '../target.js';
+
+export type BoundedPartition = ActualPartition & { range: KeyRange };
+
+/** A step with the key point it is ordered by. */
+export interface OrderedStep {
+  from: KeyPoint;
+  step: Step;
+}
+
+export interface PlanContext {
+  readonly policy: TablePolicy;
+  readonly actual: ActualTable;
+  readonly now: string;
+  readonly keyType: KeyType;
+  readonly schema: string;
+  readonly tableName: string;
+  readonly target: TargetLayout;
+  /** The partitions with bounds, by start (the DEFAULT is actual.defaultPartition). */
+  readonly bounded: readonly BoundedPartition[];
+  readonly names: NameAllocator;
+  /** Things the plan will not do that the reviewer must know about. */
+  readonly warnings: string[];
+  /** Reasons the policy cannot be carried out without losing data: the plan stops on them. */
+  readonly blocking: string[];
+  lit(k: KeyPoint): string;
+  rtext(r: KeyRange): string;
+}
+
+export function planContext(policy: TablePolicy, actual: ActualTable, now: string): PlanContext {
+  const keyType = actual.keyType;
+  const { schema, name: tableName } = actual.table;
+  const bounded = actual.partitions
+    .filter((p): p is BoundedPartition => !p.isDefault && p.range !== undefined)
+    .sort((a, b) => a.range.from - b.range.from);
+  const existing = [...bounded, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
+  return {
+    policy,
+    actual,
+    now,
+    keyType,
+    schema,
+    tableName,
+    target: targetLayout(policy, keyType, now, tableName),
+    bounded,
+    names: new NameAllocator(existing.filter((p) => p.table.schema === schema).map((p) => p.table.name)),
+    warnings: [],
+    blocking: [],
+    lit: (k) => keyToLiteral(keyType, k),
+    rtext: (r) => rangeToText(keyType, r),
+  };
+}

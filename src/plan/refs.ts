@@ -1,0 +1,19 @@
+// How plans, snapshots and stale-plan messages refer to partitions.
+import { keyToLiteral } from './keys.js';
+import type { ActualPartition, KeyType, PartitionRef, TargetPartition } from './model.js';
+
+/** A partition as plans, snapshots and stale-plan messages refer to it (bounds as SQL literals). */
+export function partitionRef(kt: KeyType, p: ActualPartition): PartitionRef {
+  const r: PartitionRef = { name: p.table.name, schema: p.table.schema, isDefault: p.isDefault };
+  if (!p.isDefault && p.range) {
+    r.from = keyToLiteral(kt, p.range.from);
+    r.to = keyToLiteral(kt, p.range.to);
+  }
+  r.tablespace = p.tablespace;
+  return r;
+}
+
+/** A partition a step creates for a target period. */
+export function newPartitionRef(kt: KeyType, schema: string, name: string, t: TargetPartition): PartitionRef {
+  return { name, schema, isDefault: false, from: keyToLiteral(kt, t.range.from), to: keyToLiteral(kt, t.range.to), tablespace: t.tablespace };
+}

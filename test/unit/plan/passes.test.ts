@@ -1,0 +1,209 @@
+// Each planner pass alone, on a context built the way planTable builds it.
+import { describe, expect, it } from 'vitest';
+import { literalToKey } from '../../../src/plan/keys.js';
+import type { Step } from '../../../src/plan/model.js';
+import { NameAllocator } from '../../../src/plan/names.js';
+import { archivePass } from '../../../src/plan/passes/archive.js';
+import { overlapComponents } from '../../../src/plan/passes/components.js';
+import { planContext, type BoundedPartition } from '../../../src/plan/passes/context.js';
+import { defaultContentsPass, ensureDefaultPass } from '../../../src/plan/passes/default-partition.js';
+import { localObjectsPass } from '../../../src/plan/passes/local-objects.js';
+import { moveStep } from '../../../src/plan/passes/moves.js';
+import { refusalsPass } from '../../../src/plan/passes/refusals.js';
+import { reshapePass } from '../../../src/plan/passes/reshape.js';
+import { retentionPass } from '../../../src/plan/passes/retention.js';
+import { splitPass } from '../../../src/plan/passes/split.js';
+import { stepLimitPass } from '../../../src/plan/passes/step-limit.js';
+import { band, policy, retention, table } from './fixtures.js';
+
+const NOW = '2024-05-15';
+const monthly = policy([band('-4 months', '+1 month', '1 month', { tablespace: 'warm' })]); // February .. May
+const d = (s: string): number => literalToKey('date', s);
+
+function fakeStep(kind: Step['kind'], reads: Step['reads'] = []): Step {
+  return { kind, reads, produces: [], reason: '', estimatedRows: 0, estimatedBytes: 0, call: { name: 'gppart.x', args: [] }, destructive: false };
+}
+
+describe('NameAllocator', () => {
+  it('never hands out a taken or already allocated name, unless the step consumes its owner', () => {
+    const names = new NameAllocator(['orders_p2024_01', 'orders_p2024_02']);
+    expect(names.allocate('orders_p2024_01')).toBe('orders_p2024_01_2');
+    expect(names.allocate('orders_p2024_01')).toBe('orders_p2024_01_3');
+    expect(names.allocate('orders_p2024_02', new Set(['orders_p2024_02']))).toBe('orders_p2024_02');
+    expect(names.allocate('orders_p2024_02', new Set(['orders_p2024_02']))).toBe('orders_p2024_02_2');
+    names.release('orders_p2024_01');
+    expect(names.allocate('orders_p2024_01')).toBe('orders_p2024_01');
+  });
+});
+
+describe('retentionPass', () => {
+  it('drops what ends before drop_after and frees the names', () => {
+    const p = policy([band('-1 month', '+1 month', '1 month')], { retention: retention('1 year') });
+    const ctx = planContext(p, table([
+      { from: '2022-01-01', to: '2023-01-01', name: 'orders_p2024_05', rows: 3 },
+      { from: '2023-01-01', to: '2023-06-01', name: 'orders_recent' },
+    ]), NOW);
+    const { drops, live } = retentionPass(ctx);
+    expect(drops.map((s) => s.call.args[3])).toEqual(['orders_p2024_05']);
+    expect(drops[0]!).toMatchObject({ kind: 'drop', destructive: true, estimatedRows: 3 });
+    expect(live.map((p) => p.table.name)).toEqual(['orders_recent']);
+    // The dropped partition's name is free for the new May partition.
+    expect(ctx.names.allocate('orders_p2024_05')).toBe('orders_p2024_05');
+  });
+
+  it('keeps everything without retention', () => {
+    const ctx = planContext(monthly, table([{ from: '2000-01-01', to: '2001-01-01' }]), NOW);
+    expect(retentionPass(ctx)).toMatchObject({ drops: [], live: [{ table: { name: 'orders_old0' } }] });
+  });
+});
+
+describe('default-partition passes', () => {
+  it('ensure creates a DEFAULT only where there is none', () => {
+    const ensure = policy(monthly.layout, { defaultPartition: 'ensure' });
+    const none = ensureDefaultPass(planContext(ensure, table([], { defaultRows: null }), NOW));
+    expect(none.steps.map((s) => s.call)).toEqual([{ name: 'gppart.create_default', args: ['sales', 'orders', 'orders_default', null] }]);
+    expect(none.defaultPartition).toMatchObject({ isDefault: true, table: { name: 'orders_default' }, rowEstimate: 0 });
+    const has = ensureDefaultPass(planContext(ensure, table([], { defaultRows: 5 }), NOW));
+    expect(has).toMatchObject({ steps: [], defaultPartition: { rowEstimate: 5 } });
+    expect(ensureDefaultPass(planContext(monthly, table([], { defaultRows: null }), NOW))).toEqual({ steps: [], defaultPartition: null });
+  });
+
+  it('ensure takes a free name when orders_default belongs to a partition', () => {
+    const ensure = policy(monthly.layout, { defaultPartition: 'ensure' });
+    const ctx = planContext(ensure, table([{ from: '2000-01-01', to: '2001-01-01', name: 'orders_default' }], { defaultRows: null }), NOW);
+    expect(ensureDefaultPass(ctx).steps[0]!.call.args[2]).toBe('orders_default_2');
+  });
+
+  it('forbid warns about rows in the DEFAULT, keep does not', () => {
+    const forbid = planContext(policy(monthly.layout, { defaultPartition: 'forbid' }), table([], { defaultRows: 7 }), NOW);
+    defaultContentsPass(forbid, forbid.actual.defaultPartition);
+    expect(forbid.warnings).toEqual(['default_partition: forbid: DEFAULT partition orders_default holds ~7 rows']);
+    const keep = planContext(monthly, table([], { defaultRows: 7 }), NOW);
+    defaultContentsPass(keep, keep.actual.defaultPartition);
+    expect(keep.warnings).toEqual([]);
+  });
+});
+
+describe('overlapComponents', () => {
+  it('groups transitively overlapping partitions and periods, oldest first', () => {
+    const ctx = planContext(monthly, table([
+      { from: '2024-02-15', to: '2024-03-15', name: 'a' },
+      { from: '2024-03-15', to: '2024-04-01', name: 'b' },
+      { from: '2024-05-01', to: '2024-06-01', name: 'c' },
+      { from: '2030-01-01', to: '2031-01-01', name: 'outside' },
+    ]), NOW);
+    const groups = overlapComponents(ctx.bounded, ctx.target.partitions).map((c) => [c.sources.map((s) => s.table.name), c.targets.map((t) => t.name)]);
+    expect(groups).toEqual([
+      [['a', 'b'], ['orders_p2024_02', 'orders_p2024_03']],
+      [[], ['orders_p2024_04']],
+      [['c'], ['orders_p2024_05']],
+      [['outside'], []],
+    ]);
+  });
+});
+
+describe('moveStep', () => {
+  it('moves a partition with the right bounds into the wanted tablespace, and leaves a policy without one alone', () => {
+    const ctx = planContext(monthly, table([{ from: '2024-05-01', to: '2024-06-01', name: 'orders_p2024_05' }]), NOW);
+    const p = ctx.bounded[0]!;
+    const t = ctx.target.partitions.find((x) => x.range.from === p.range.from)!;
+    expect(moveStep(ctx, p, t)!.call).toEqual({
+      name: 'gppart.move_partition',
+      args: ['sales', 'orders', 'sales', 'orders_p2024_05', '2024-05-01', '2024-06-01', 'warm'],
+    });
+    expect(moveStep(ctx, { ...p, tablespace: 'warm' }, t)).toBeNull();
+    expect(moveStep(ctx, p, { ...t, tablespace: null })).toBeNull();
+  });
+});
+
+describe('reshapePass', () => {
+  it('sorts groups into missing periods, merges and moves', () => {
+    const ctx = planContext(monthly, table([
+      { from: '2024-02-01', to: '2024-02-15', name: 'half1' },
+      { from: '2024-02-15', to: '2024-03-01', name: 'half2' },
+      { from: '2024-05-01', to: '2024-06-01', name: 'orders_p2024_05' },
+    ]), NOW);
+    const r = reshapePass(ctx, ctx.bounded, ctx.actual.defaultPartition);
+    expect(r.missing.map((t) => t.name)).toEqual(['orders_p2024_03', 'orders_p2024_04']);
+    expect(r.merges.map((m) => [m.from, m.step.call.args[3], m.step.call.args[6]])).toEqual([[d('2024-02-01'), ['half1', 'half2'], ['orders_p2024_02']]]);
+    expect(r.moves.map((s) => s.call.args[3])).toEqual(['orders_p2024_05']);
+  });
+
+  it('warns instead of merging what only a DEFAULT could take when there is none', () => {
+    const ctx = planContext(monthly, table([{ from: '2024-01-20', to: '2024-02-10', name: 'odd', rows: 21 }], { defaultRows: null }), NOW);
+    const r = reshapePass(ctx, ctx.bounded, null);
+    expect(r.merges).toEqual([]);
+    expect(ctx.warnings).toEqual([
+      'not realigning [2024-01-20, 2024-03-01): odd [2024-01-20, 2024-02-10) also cover [2024-01-20, 2024-02-01) (~12 rows), ' +
+        'which no wanted period covers, and the table has no DEFAULT partition to take them',
+    ]);
+  });
+});
+
+describe('splitPass', () => {
+  it('splits the missing periods out of the DEFAULT, one step per storage', () => {
+    const p = policy([band('-1 month', '+1 month', '1 month'), band('-3 months', '-1 month', '1 month', { storage: 'appendonly=true' })]);
+    const ctx = planContext(p, table([], { defaultRows: 100 }), NOW);
+    const splits = splitPass(ctx, ctx.target.partitions, ctx.actual.defaultPartition);
+    expect(splits.map((s) => [s.step.call.args[4], s.step.call.args[6]])).toEqual([
+      [['orders_p2024_03'], 'appendonly=true'],
+      [['orders_p2024_04', 'orders_p2024_05'], null],
+    ]);
+    expect(splits[0]!.step.reads.map((r) => r.name)).toEqual(['orders_default']);
+  });
+
+  it('creates empty partitions without a DEFAULT', () => {
+    const ctx = planContext(monthly, table([], { defaultRows: null }), NOW);
+    const [split] = splitPass(ctx, ctx.target.partitions.slice(0, 1), null);
+    expect(split!.step).toMatchObject({ reads: [], estimatedRows: 0 });
+    expect(split!.step.reason).toMatch(/start empty/);
+  });
+});
+
+describe('archivePass', () => {
+  it('warns about partitions past archive.after as they will be after the planned steps', () => {
+    const p = policy(monthly.layout, { archive: { after: { years: 1 }, afterText: '1 year', s3: { server: 's', bucket: 'b', format: 'parquet' } } });
+    const ctx = planContext(p, table([{ from: '2020-01-01', to: '2021-01-01' }, { from: '2021-01-01', to: '2022-01-01' }]), NOW);
+    expect(archivePass(ctx, [])).toEqual([]);
+    expect(ctx.warnings).toEqual(['archive after 1 year: 2 partition(s) ending on or before 2023-05-15 would be unloaded to S3, and unload is not implemented yet']);
+    const none = planContext(monthly, ctx.actual, NOW);
+    archivePass(none, []);
+    expect(none.warnings).toEqual([]);
+  });
+});
+
+describe('refusalsPass', () => {
+  const steps = [fakeStep('drop'), fakeStep('split'), fakeStep('split', [{ name: 'd', schema: 's', isDefault: true }]), fakeStep('merge'), fakeStep('move')];
+
+  it('holds back what a foreign key forbids and says so', () => {
+    const ctx = planContext(monthly, { ...table([]), referencedBy: ['fk on sales.lines'] }, NOW);
+    expect(refusalsPass(ctx, steps).map((s) => s.kind)).toEqual(['split', 'move']);
+    expect(ctx.warnings).toEqual(['referenced by foreign key fk on sales.lines: its partitions cannot be detached or dropped, so 3 step(s) (drop, split, merge) are not planned']);
+  });
+
+  it('holds back rewrites of a published table, and nothing of an ordinary one', () => {
+    const ctx = planContext(monthly, { ...table([]), publishedIn: ['pub'] }, NOW);
+    expect(refusalsPass(ctx, steps).map((s) => s.kind)).toEqual(['drop', 'split', 'move']);
+    const plain = planContext(monthly, table([]), NOW);
+    expect(refusalsPass(plain, steps)).toEqual(steps);
+    expect(plain.warnings).toEqual([]);
+  });
+});
+
+describe('localObjectsPass', () => {
+  it('names what a merge source has of its own', () => {
+    const actual = table([{ from: '2024-01-01', to: '2024-02-01', name: 'jan' }]);
+    (actual.partitions[0] as BoundedPartition).localObjects = ['index jan_x'];
+    const ctx = planContext(monthly, actual, NOW);
+    localObjectsPass(ctx, [fakeStep('merge', [{ name: 'jan', schema: 'sales', isDefault: false }]), fakeStep('move', [{ name: 'jan', schema: 'sales', isDefault: false }])]);
+    expect(ctx.warnings).toEqual(["jan has index jan_x of its own; the merge rebuilds it from the parent's definition and does not keep them"]);
+  });
+});
+
+describe('stepLimitPass', () => {
+  it('keeps the first max_steps_per_table steps and counts the rest', () => {
+    const steps = [fakeStep('drop'), fakeStep('split'), fakeStep('move')];
+    expect(stepLimitPass(planContext(policy(monthly.layout, { maxStepsPerTable: 2 }), table([]), NOW), steps)).toEqual({ steps: steps.slice(0, 2), deferred: 1 });
+    expect(stepLimitPass(planContext(monthly, table([]), NOW), steps)).toEqual({ steps, deferred: 0 });
+  });
+});
