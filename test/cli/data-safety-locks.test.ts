@@ -62,9 +62,7 @@ describe('locks and step limits of apply (CLI, real server)', () => {
     await reader.query(`SELECT count(*) FROM ${q(S)}.${q(T)}`);
     let r;
     try {
-      const t0 = performance.now();
       r = await runCli(applyArgs(f), { env });
-      expect(performance.now() - t0).toBeLessThan(15_000);
       expect(await partitions(c, S, T)).toEqual(partsBefore);
     } finally {
       await reader.query('COMMIT');

@@ -259,15 +259,12 @@ tables:
     const first = startCli(applyArgs(f), env);
     const backend = await waitFor('the first apply\'s split to run', () => applyBackend(c, 'split_default'));
     expect(backend.applicationName).toMatch(/^gppart apply \d+$/);
-    const t0 = performance.now();
     const second = await runCli(applyArgs(f), { env });
-    const seconds = (performance.now() - t0) / 1000;
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`${S}.${T} is locked by ${backend.applicationName} (pid ${backend.pid}`);
     // Fast: it did not wait for the first one's step.
     const stillRunning = await applyBackend(c, 'split_default');
     expect(stillRunning?.pid).toBe(backend.pid);
-    expect(seconds).toBeLessThan(10);
     const r = await first.done;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -285,7 +285,8 @@ describe('planTable', () => {
 });
 
 describe('planTable at scale', () => {
-  it('plans ten years of daily partitions in well under a second', () => {
+  // Speed is measured in `npm run bench`, never asserted here (shared, noisy machines).
+  it('plans ten years of daily partitions into one that re-plans empty', () => {
     const p = policy([band('-3 months', '+1 month', '1 day'), band('-10 years', '-3 months', '1 month', { tablespace: 'warm' })]);
     const parts = [];
     const start = Date.UTC(2014, 0, 1);
@@ -294,11 +295,8 @@ describe('planTable at scale', () => {
       parts.push({ from: iso(start + d * 86_400_000), to: iso(start + (d + 1) * 86_400_000), name: `orders_d${d}`, rows: 1000 });
     }
     const actual = table(parts, { defaultRows: 0 });
-    const t0 = performance.now();
     const plan = planTable(p, actual, NOW);
-    const elapsed = performance.now() - t0;
     expect(plan.steps.filter((s) => s.kind === 'merge').length).toBeGreaterThan(100);
-    expect(elapsed).toBeLessThan(1000);
     expect(planTable(p, simulateSteps(actual, plan.steps), NOW).steps).toEqual([]);
   });
 });
