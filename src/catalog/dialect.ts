@@ -2,6 +2,7 @@
 // file here and a folder in sql/, and never touches the planner or the executor.
 import type pg from 'pg';
 import type { ActualTable, Dialect, ProcedureCall, QualifiedName } from '../plan/model.js';
+import { hasUnprintable, replaceUnprintable } from '../util/printable.js';
 
 /** A table that cannot be managed, with the reason (printed as `schema.table: reason`). */
 export class UnsupportedTableError extends Error {
@@ -29,17 +30,35 @@ export interface DialectDriver {
   renderCall(call: ProcedureCall): string;
 }
 
-/** Quote a SQL string literal the way PostgreSQL's quote_literal does. */
+const hex = (c: string, width: number): string => c.charCodeAt(0).toString(16).padStart(width, '0');
+
+/**
+ * Quote a SQL string literal the way PostgreSQL's quote_literal does. The text never holds a raw
+ * control or invisible character (printable()'s set): those become E'' escapes, so a call shown in
+ * a terminal, a ticket or a psql script reads as exactly what runs, and a newline in a name can
+ * never end a `--` comment or start a psql meta-command.
+ */
 export function sqlLiteral(value: string): string {
   const escaped = value.replace(/'/g, "''");
+  if (!value.includes('\\') && !hasUnprintable(value)) return `'${escaped}'`;
   // Backslashes are literal in '…' only while standard_conforming_strings is on; E'…' with them
   // doubled means the same under either setting (and on Greenplum 6, where it may be off).
-  return value.includes('\\') ? `E'${escaped.replace(/\\/g, '\\\\')}'` : `'${escaped}'`;
+  return `E'${replaceUnprintable(escaped.replace(/\\/g, '\\\\'), (c) => (c.charCodeAt(0) < 0x80 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`))}'`;
 }
 
-/** Quote an identifier the way PostgreSQL's quote_ident does (always quoted: never wrong). */
+/**
+ * Quote an identifier the way PostgreSQL's quote_ident does (always quoted: never wrong). Raw
+ * characters are kept: this text is also what `::regclass` input reads. SQL that is shown or
+ * written to a script uses sqlIdentPrintable.
+ */
 export function sqlIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** sqlIdent, but a name with control or invisible characters is written U&"…" with \XXXX escapes. */
+export function sqlIdentPrintable(name: string): string {
+  if (!hasUnprintable(name)) return sqlIdent(name);
+  return `U&"${replaceUnprintable(name.replace(/\\/g, '\\\\').replace(/"/g, '""'), (c) => `\\${hex(c, 4)}`)}"`;
 }
 
 /** `SELECT gppart.fn('a', ARRAY['b']::text[], NULL)` — the same text in every dialect. */
@@ -65,6 +84,6 @@ export function stepTransactionSql(
   const begin = ['BEGIN', `SET LOCAL lock_timeout = '${Math.max(0, Math.floor(lock.timeoutMs))}ms'`];
   // ONLY: locking the parent already stops every query through it; locking each of thousands of
   // partitions as well would only exhaust the lock table (max_locks_per_transaction).
-  if (lock.mode === 'exclusive') begin.push(`LOCK TABLE ONLY ${sqlIdent(table.schema)}.${sqlIdent(table.name)} IN ACCESS EXCLUSIVE MODE`);
+  if (lock.mode === 'exclusive') begin.push(`LOCK TABLE ONLY ${sqlIdentPrintable(table.schema)}.${sqlIdentPrintable(table.name)} IN ACCESS EXCLUSIVE MODE`);
   return { begin, call: callSql, commit: 'COMMIT' };
 }

@@ -3,6 +3,7 @@
 import { formatCount, KIND_SYMBOL } from './text.js';
 import { layoutDiff } from './layout-diff.js';
 import type { ApplySummary, StepKind } from '../plan/model.js';
+import { term } from './escape.js';
 
 export interface JournalStep {
   stepNo: number;
@@ -50,26 +51,26 @@ export function renderHistoryText(rows: ApplySummary[]): string {
   const table = [['ID', 'STARTED', 'STATUS', 'BY', 'POLICY', 'NOW', 'STEPS']];
   for (const r of rows) {
     const steps = `${r.stepsDone} done, ${r.stepsFailed} failed${r.stepsStarted ? `, ${r.stepsStarted} interrupted` : ''}`;
-    table.push([String(r.id), when(r.startedAt), r.status, `${r.user}${r.client ? ` (${r.client})` : ''}`, (r.policyHash ?? '-').slice(0, 12), r.now ?? '-', steps]);
+    table.push([String(r.id), when(r.startedAt), term(r.status), term(`${r.user}${r.client ? ` (${r.client})` : ''}`), term((r.policyHash ?? '-').slice(0, 12)), term(r.now ?? '-'), steps]);
   }
   return pad(table).join('\n') + '\n';
 }
 
 /** One line per partition: identity, bounds and placement; no row estimates, which change on every ANALYZE. */
 export function snapshotLayout(parts: SnapshotPartition[]): string[] {
-  const rows = parts.map((p) => [p.name, p.isDefault ? 'DEFAULT' : `[${p.from}, ${p.to})`, `tablespace ${p.tablespace ?? 'default'}`, p.storage ?? '']);
+  const rows = parts.map((p) => [term(p.name), p.isDefault ? 'DEFAULT' : term(`[${p.from}, ${p.to})`), term(`tablespace ${p.tablespace ?? 'default'}`), term(p.storage ?? '')]);
   return rows.length ? pad(rows) : [];
 }
 
 export function renderApplyText(apply: ApplySummary, steps: JournalStep[], snapshots: TableSnapshots[]): string {
   const out: string[] = [];
-  out.push(`apply ${apply.id}: ${apply.status}, started ${when(apply.startedAt)}, finished ${when(apply.finishedAt)}, by ${apply.user}${apply.client ? ` (${apply.client})` : ''}`);
-  out.push(`policy ${apply.policyHash ?? '-'}`);
-  out.push(`plan   ${apply.planHash ?? '-'}`);
-  out.push(`now ${apply.now ?? '-'}; steps: ${apply.stepsDone} done, ${apply.stepsFailed} failed, ${apply.stepsStarted} interrupted (still "started")`);
+  out.push(term(`apply ${apply.id}: ${apply.status}, started ${when(apply.startedAt)}, finished ${when(apply.finishedAt)}, by ${apply.user}${apply.client ? ` (${apply.client})` : ''}`));
+  out.push(term(`policy ${apply.policyHash ?? '-'}`));
+  out.push(term(`plan   ${apply.planHash ?? '-'}`));
+  out.push(`now ${term(apply.now ?? '-')}; steps: ${apply.stepsDone} done, ${apply.stepsFailed} failed, ${apply.stepsStarted} interrupted (still "started")`);
   const tables = [...new Set([...snapshots.map((s) => s.table), ...steps.map((s) => s.table)])];
   for (const t of tables) {
-    out.push('', t);
+    out.push('', term(t));
     const snap = snapshots.find((s) => s.table === t);
     if (snap?.before && snap.after) {
       out.push('  layout before → after:');
@@ -84,9 +85,9 @@ export function renderApplyText(apply: ApplySummary, steps: JournalStep[], snaps
       const sym = KIND_SYMBOL[s.kind as StepKind] ?? '?';
       const secs = s.seconds === null ? '-' : `${s.seconds.toFixed(2)} s`;
       const rows = s.rows === null ? '-' : `${formatCount(s.rows)} rows`;
-      out.push(`    ${String(s.stepNo).padStart(2)}. ${sym} ${s.kind.padEnd(6)} ${s.status.padEnd(7)} ${secs.padStart(9)}  ${rows.padStart(12)}  started ${when(s.startedAt)}`);
-      out.push(`        call: ${s.call}`);
-      if (s.error) out.push(`        error: ${s.error}`);
+      out.push(`    ${String(s.stepNo).padStart(2)}. ${sym} ${term(s.kind).padEnd(6)} ${term(s.status).padEnd(7)} ${secs.padStart(9)}  ${rows.padStart(12)}  started ${when(s.startedAt)}`);
+      out.push(`        call: ${term(s.call)}`);
+      if (s.error) out.push(`        error: ${term(s.error)}`);
     }
   }
   return out.join('\n') + '\n';

@@ -5,40 +5,7 @@ import type { Plan, Step, StepKind, TablePlan } from '../plan/model.js';
 import { STEP_KINDS } from '../plan/model.js';
 import { formatBytes, formatCount, stepHeadline, summaryLine } from './text.js';
 import { foldUnchanged, layoutChanged, layoutDiff } from './layout-diff.js';
-
-/** Inline code that survives backticks inside the text (identifiers may hold anything). */
-function code(s: string): string {
-  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${s}${pad}${fence}`;
-}
-
-/** A fenced block whose fence is longer than any backtick run inside. */
-function block(lang: string, body: string): string[] {
-  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return [`${fence}${lang}`, body, fence];
-}
-
-/** Inline code inside a table cell: GFM splits cells on pipes even within code spans. */
-function cellCode(s: string): string {
-  return code(s).replace(/\|/g, '\\|');
-}
-
-/** Text for a table cell: pipes escaped, no line breaks. */
-function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/**
- * Plain prose that must not turn into emphasis, code or HTML. Brackets stay: without a link
- * target or a reference definition (this document has none) they are literal. Underscores inside
- * names (orders_p2020) are literal too in CommonMark; only one at a word's edge could emphasise.
- */
-function prose(s: string): string {
-  return s.replace(/([\\`*<>|#])/g, '\\$1').replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'));
-}
+import { mdBlock as block, mdCell as cell, mdCellCode as cellCode, mdCode as code, mdProse as prose } from './escape.js';
 
 function sum(steps: Step[], f: (s: Step) => number): number {
   return steps.reduce((n, s) => n + f(s), 0);
@@ -87,12 +54,12 @@ function tableSection(t: TablePlan, renderCall: (s: Step) => string): string[] {
     out.push('', `${i + 1}. **${s.kind}**${s.destructive ? ' (destructive)' : ''}: ${prose(stepHeadline(s))}`);
     out.push(`   - moves ~${formatCount(s.estimatedRows)} rows, ~${formatBytes(s.estimatedBytes)}`);
     out.push(`   - why: ${prose(s.reason)}`);
-    out.push('', ...block('sql', renderCall(s) + ';').map((l) => `   ${l}`));
+    out.push('', ...block('sql', [renderCall(s) + ';']).map((l) => `   ${l}`));
   }
   const d = layoutDiff(t.layoutBefore, t.layoutAfter);
   if (layoutChanged(d)) {
     out.push('', 'Partition layout, before → after:', '');
-    out.push(...block('diff', foldUnchanged(d, 2).map((l) => `${l.op} ${l.line}`).join('\n')));
+    out.push(...block('diff', foldUnchanged(d, 2).map((l) => `${l.op} ${l.line}`)));
   }
   return out;
 }
@@ -102,9 +69,9 @@ export function renderPlanMarkdown(plan: Plan, planHash: string, renderCall: (s:
   out.push('| | |', '|---|---|');
   out.push(`| Database | ${cellCode(plan.server.database)} at ${cellCode(plan.server.identity)} |`);
   out.push(`| Server | ${cell(plan.server.version)} (dialect ${cellCode(plan.server.dialect)}) |`);
-  out.push(`| Planned for (now) | ${code(plan.now)} |`);
-  out.push(`| Policy hash | ${code(plan.policyHash)} |`);
-  out.push(`| Plan hash | ${code(planHash)} |`);
+  out.push(`| Planned for (now) | ${cellCode(plan.now)} |`);
+  out.push(`| Policy hash | ${cellCode(plan.policyHash)} |`);
+  out.push(`| Plan hash | ${cellCode(planHash)} |`);
   out.push(`| gppart | ${cell(plan.toolVersion)} |`);
   out.push('', '## Summary', '', `**${summaryLine(plan)}**`, '');
   out.push(`| table | ${STEP_KINDS.join(' | ')} | rows moved | bytes moved |`);

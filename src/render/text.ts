@@ -2,6 +2,7 @@
 // Colour only when asked (a TTY without NO_COLOR); the content is identical either way.
 import type { PartitionRef, Plan, Step, StepKind, TablePlan } from '../plan/model.js';
 import { STEP_KINDS } from '../plan/model.js';
+import { term } from './escape.js';
 
 export interface TextOptions {
   color: boolean;
@@ -31,8 +32,9 @@ export function formatBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
+/** A partition for a line of text: name and bounds escaped (a plan file may hold anything). */
 export function refText(r: PartitionRef): string {
-  return r.isDefault ? `${r.name} (DEFAULT)` : `${r.name} [${r.from}, ${r.to})`;
+  return r.isDefault ? `${term(r.name)} (DEFAULT)` : `${term(r.name)} [${term(r.from ?? '?')}, ${term(r.to ?? '?')})`;
 }
 
 function refsText(refs: PartitionRef[], max = 4): string {
@@ -41,14 +43,14 @@ function refsText(refs: PartitionRef[], max = 4): string {
 }
 
 export function stepHeadline(step: Step): string {
-  const target = (step.produces[0]?.tablespace ?? null) !== null ? ` in tablespace ${step.produces[0]!.tablespace}` : '';
+  const target = (step.produces[0]?.tablespace ?? null) !== null ? ` in tablespace ${term(step.produces[0]!.tablespace!)}` : '';
   switch (step.kind) {
     case 'split': {
       const made = step.produces.filter((p) => !p.isDefault);
       const src = step.reads.find((r) => r.isDefault);
       const newDefault = step.reads.length === 0 ? step.produces.find((p) => p.isDefault) : undefined;
-      if (newDefault && made.length === 0) return `create DEFAULT partition ${newDefault.name}`;
-      return `${src ? `split ${src.name} (DEFAULT)` : 'create'} → ${made.length} partition(s): ${refsText(made)}`;
+      if (newDefault && made.length === 0) return `create DEFAULT partition ${term(newDefault.name)}`;
+      return `${src ? `split ${term(src.name)} (DEFAULT)` : 'create'} → ${made.length} partition(s): ${refsText(made)}`;
     }
     case 'merge':
       return `merge ${refsText(step.reads)} → ${refsText(step.produces.filter((p) => !p.isDefault))}`;
@@ -70,23 +72,23 @@ export function summaryLine(plan: Plan): string {
 }
 
 export function headerLines(plan: Plan): string[] {
-  return [`gppart ${plan.toolVersion} · ${plan.server.version} (${plan.server.dialect}) · ${plan.server.identity} · now ${plan.now}`];
+  return [term(`gppart ${plan.toolVersion} · ${plan.server.version} (${plan.server.dialect}) · ${plan.server.identity} · now ${plan.now}`)];
 }
 
 function tableLines(t: TablePlan, o: TextOptions, renderCall: (s: Step) => string): string[] {
   const lines: string[] = [];
   lines.push('');
-  lines.push(`${paint(o.color, 1, t.table)}  (key ${t.keyColumn} ${t.keyType}, lock ${t.lock.mode}, fingerprint ${t.fingerprint.slice(0, 12)})`);
+  lines.push(`${paint(o.color, 1, term(t.table))}  (key ${term(t.keyColumn)} ${t.keyType}, lock ${t.lock.mode}, fingerprint ${t.fingerprint.slice(0, 12)})`);
   if (t.steps.length === 0) lines.push('  no changes');
   for (const [i, s] of t.steps.entries()) {
     const sym = paint(o.color, KIND_COLOR[s.kind], `${KIND_SYMBOL[s.kind]} ${s.kind.padEnd(6)}`);
     lines.push(`  ${String(i + 1).padStart(2)}. ${sym} ${stepHeadline(s)}`);
     lines.push(`        moves ~${formatCount(s.estimatedRows)} rows, ~${formatBytes(s.estimatedBytes)}${s.destructive ? paint(o.color, 31, '  DESTRUCTIVE') : ''}`);
-    lines.push(`        why:  ${s.reason}`);
-    if (o.showCalls !== false) lines.push(`        call: ${abbreviateCall(renderCall(s))}`);
+    lines.push(`        why:  ${term(s.reason)}`);
+    if (o.showCalls !== false) lines.push(`        call: ${abbreviateCall(term(renderCall(s)))}`);
   }
   if (t.deferred) lines.push(`  … ${t.deferred} more step(s) deferred by max_steps_per_table; they will be planned by the next run`);
-  for (const w of t.warnings) lines.push(`  ${paint(o.color, 33, 'warning:')} ${w}`);
+  for (const w of t.warnings) lines.push(`  ${paint(o.color, 33, 'warning:')} ${term(w)}`);
   return lines;
 }
 

@@ -6,6 +6,7 @@ import { Box, Static, Text } from 'ink';
 import type { Plan, StepKind } from '../../plan/model.js';
 import { formatCount, stepHeadline } from '../text.js';
 import { StepSymbol } from './PlanView.js';
+import { term } from '../escape.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -60,13 +61,13 @@ function FinishedLine({ s, n, total }: { s: ApplyStepState; n: number; total: nu
   return (
     <Box flexDirection="column">
       <Text>
-        {mark} [{n}/{total}] <StepSymbol kind={s.kind} /> {s.table}: {shorten(s.headline, 48)}{' '}
+        {mark} [{n}/{total}] <StepSymbol kind={s.kind} /> {term(s.table)}: {shorten(s.headline, 48)}{' '}
         <Text dimColor>
           {seconds(s.ms ?? 0)}
           {s.status === 'done' ? `, ${formatCount(s.rows ?? 0)} rows` : ''}
         </Text>
       </Text>
-      {s.error ? <Text color="red">{'    '}FAILED: {s.error}</Text> : null}
+      {s.error ? <Text color="red">{'    '}FAILED: {term(s.error)}</Text> : null}
     </Box>
   );
 }
@@ -107,7 +108,7 @@ export function ApplyView({ state, clock }: ApplyViewProps) {
       </Static>
       {current ? (
         <Text>
-          <Text color="cyan">{SPINNER[tick % SPINNER.length]}</Text> [{running + 1}/{total}] <StepSymbol kind={current.kind} /> {current.table}:{' '}
+          <Text color="cyan">{SPINNER[tick % SPINNER.length]}</Text> [{running + 1}/{total}] <StepSymbol kind={current.kind} /> {term(current.table)}:{' '}
           {shorten(current.headline, 48)} <Text dimColor>{seconds(now - (current.startedAt ?? now))}</Text>
         </Text>
       ) : null}

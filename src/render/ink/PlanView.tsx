@@ -6,6 +6,7 @@ import { Box, Text } from 'ink';
 import type { Plan, Step, StepKind, TablePlan } from '../../plan/model.js';
 import { formatBytes, formatCount, headerLines, KIND_SYMBOL, stepHeadline, summaryLine } from '../text.js';
 import { foldUnchanged, layoutChanged, layoutDiff } from '../layout-diff.js';
+import { term } from '../escape.js';
 
 export const KIND_INK_COLOR: Record<StepKind, string> = { split: 'green', merge: 'yellow', move: 'cyan', unload: 'magenta', drop: 'red' };
 
@@ -52,7 +53,7 @@ function LayoutDiffView({ table, maxLines }: { table: TablePlan; maxLines: numbe
       <Text dimColor>layout before → after:</Text>
       {shown.map((l, i) => (
         <Text key={i} color={l.op === '+' ? 'green' : l.op === '-' ? 'red' : undefined} dimColor={l.op === ' '}>
-          {l.op} {l.line}
+          {l.op} {term(l.line)}
         </Text>
       ))}
       {hidden > 0 ? <Text dimColor>… {hidden} more layout line(s) (gppart plan --format text | less, or --format markdown)</Text> : null}
@@ -66,9 +67,9 @@ function TableView({ table, maxSteps, maxLayoutLines }: { table: TablePlan; maxS
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text>
-        <Text bold>{table.table}</Text>
+        <Text bold>{term(table.table)}</Text>
         <Text dimColor>
-          {'  '}key {table.keyColumn} {table.keyType}, lock {table.lock.mode}, {table.steps.length} step(s)
+          {'  '}key {term(table.keyColumn)} {table.keyType}, lock {table.lock.mode}, {table.steps.length} step(s)
         </Text>
       </Text>
       {table.steps.length === 0 ? <Text dimColor>{'  '}no changes</Text> : null}
@@ -80,7 +81,7 @@ function TableView({ table, maxSteps, maxLayoutLines }: { table: TablePlan; maxS
       {table.warnings.map((w, i) => (
         <Text key={i}>
           {'  '}
-          <Text color="yellow">warning:</Text> {w}
+          <Text color="yellow">warning:</Text> {term(w)}
         </Text>
       ))}
       <LayoutDiffView table={table} maxLines={maxLayoutLines} />
