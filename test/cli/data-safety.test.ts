@@ -249,23 +249,31 @@ tables:
     const S = 'twice';
     const T = 'events';
     await createTable(c, S, T);
-    // ~2,400 rows, ≥ 5 s of split: longer than starting the second apply on a loaded machine.
     await fillDays(c, S, T, '2026-01-01', '2026-03-01', 40);
-    await slowWrites(c, S, T);
     const f = policyFile(
       'twice.yaml',
-      `version: 1\ntables:\n  - table: ${S}.${T}\n    layout:\n      - { from: -1 month, to: +3 months, every: 1 month }\n`,
+      `version: 1\ndefaults:\n  lock: { timeout: 120s }\ntables:\n  - table: ${S}.${T}\n    layout:\n      - { from: -1 month, to: +3 months, every: 1 month }\n`,
     );
-    const first = startCli(applyArgs(f), env);
-    const backend = await waitFor('the first apply\'s split to run', () => applyBackend(c, 'split_default'));
-    expect(backend.applicationName).toMatch(/^gppart apply \d+$/);
-    const second = await runCli(applyArgs(f), { env });
-    expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`${S}.${T} is locked by ${backend.applicationName} (pid ${backend.pid}`);
-    // Fast: it did not wait for the first one's step.
-    const stillRunning = await applyBackend(c, 'split_default');
-    expect(stillRunning?.pid).toBe(backend.pid);
-    const r = await first.done;
+    // A writer's open transaction holds the first apply inside its step (waiting for its lock, with
+    // the table's advisory lock taken) for as long as the test needs, however loaded the machine.
+    const writer = await db.connect();
+    await writer.query('BEGIN');
+    await writer.query(`LOCK TABLE ${q(S)}.${q(T)} IN ROW EXCLUSIVE MODE`);
+    let first: ReturnType<typeof startCli> | undefined;
+    try {
+      first = startCli(applyArgs(f), env);
+      const backend = await waitFor('the first apply\'s split to wait for the writer', () => applyBackend(c, 'split_default'));
+      expect(backend.applicationName).toMatch(/^gppart apply \d+$/);
+      const second = await runCli(applyArgs(f), { env });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`${S}.${T} is locked by ${backend.applicationName} (pid ${backend.pid}`);
+      // It did not wait for the first one's step: that step is still waiting for the writer.
+      const stillRunning = await applyBackend(c, 'split_default');
+      expect(stillRunning?.pid).toBe(backend.pid);
+    } finally {
+      await writer.query('COMMIT');
+    }
+    const r = await first!.done;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect((await journal(c, `${S}.${T}`)).map((x) => x.status)).toEqual(['done']);
