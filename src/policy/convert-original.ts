@@ -15,9 +15,10 @@
 //   handled by earlier runs.
 // - limit_operations (per operation) → max_steps_per_table (per table): the smallest one given.
 // - access_exclusive_mode: true on any operation → lock.mode: exclusive.
-// Airflow settings (start_date, schedule, connection_id, tags) have no meaning for gppart.
+// - The Airflow settings (schedule, start_date, connection_id, tags) become the `schedule` section,
+//   which `gppart export airflow` turns back into a DAG.
 
-import { Document, isMap, isSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { Every } from '../plan/model.js';
 import {
   type Parsed, approxDays, didYouMean, everyDays, formatAge, formatEvery, formatOffset, negate, parseEvery,
@@ -230,6 +231,7 @@ export function convertOriginal(src: Obj, loc: Locator, file: string): Converted
     });
   }
   if (issues.items.length) throw new PolicyError(issues.sorted());
+  const schedule = convertSchedule(src, mark);
 
   const nearest = (path: Path): Path => {
     for (let n = path.length; n >= 0; n--) {
@@ -243,7 +245,29 @@ export function convertOriginal(src: Obj, loc: Locator, file: string): Converted
     key: (path, key): LineCol => loc.value(nearest([...path, key])),
     describe: (path) => formatPath(nearest(path)),
   };
-  return { raw: { version: 1, tables: tablesOut }, locator };
+  return { raw: { version: 1, ...(schedule ? { schedule } : {}), tables: tablesOut }, locator };
+}
+
+/**
+ * The original's DAG settings as gppart's `schedule` section; their values are checked there, at
+ * the original keys. Without a `schedule` (Airflow's None: manual runs only) there is nothing to
+ * schedule, and the other three are left out with it.
+ */
+function convertSchedule(src: Obj, mark: (generated: Path, original: Path) => void): Obj | undefined {
+  if (src.schedule === undefined || src.schedule === null) return undefined;
+  const out: Obj = { cron: src.schedule };
+  mark(['schedule'], ['schedule']);
+  mark(['schedule', 'cron'], ['schedule']);
+  const carry = (from: string, to: string) => {
+    if (src[from] === undefined || src[from] === null) return;
+    out[to] = src[from];
+    mark(['schedule', to], [from]);
+    if (Array.isArray(src[from])) src[from].forEach((_, i) => mark(['schedule', to, i], [from, i]));
+  };
+  carry('start_date', 'start_date');
+  carry('connection_id', 'connection');
+  carry('tags', 'tags');
+  return out;
 }
 
 interface ConvertedTable {
@@ -450,6 +474,13 @@ export function convertOriginalToYaml(file: string): string {
     if (isSeq(layout)) for (const band of layout.items) if (isMap(band)) band.flow = true;
     const lock = t.get('lock', true);
     if (isMap(lock)) lock.flow = true;
+  }
+  const tags = out.getIn(['schedule', 'tags'], true);
+  if (isSeq(tags)) tags.flow = true;
+  // Quoted, so that no YAML 1.1 reader (an editor's schema check) takes them for a date or an alias.
+  for (const key of ['cron', 'start_date']) {
+    const node = out.getIn(['schedule', key], true);
+    if (isScalar(node) && typeof node.value === 'string') node.type = 'QUOTE_DOUBLE';
   }
   out.commentBefore = ` Converted by gppart from ${file} (original Partition tools format).\n See docs/policy.md for what each key means and how the operations were mapped.`;
   return out.toString({ lineWidth: 0 });

@@ -1,4 +1,5 @@
 import type { Every, QualifiedName } from '../plan/model.js';
+import type { SchedulePolicy } from './schedule.js';
 
 /** A calendar offset relative to "now", e.g. "-3 months" → { months: -3 }. */
 export interface RelativeOffset {
@@ -61,6 +62,8 @@ export interface Policy {
   /** sha256 of the file's bytes, hex. */
   hash: string;
   tables: TablePolicy[];
+  /** When a scheduler runs apply (`gppart export`); absent when the file has no schedule section. */
+  schedule?: SchedulePolicy;
   /** Set when the file was in the original Partition tools' format and converted. */
   convertedFrom?: 'partition-tools-v1';
 }

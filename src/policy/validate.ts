@@ -12,6 +12,7 @@ import {
   parseOffset, parseStorage, parseTimeout, negate, applyOffset, findToday,
 } from './periods.js';
 import { formatTableName, parseTableName } from './table-name.js';
+import { resolveSchedule } from './schedule.js';
 import {
   type ArchivePolicy, type Band, type LockPolicy, type Policy, type PolicyIssue, type RelativeOffset,
   type TablePolicy, PolicyError,
@@ -166,7 +167,7 @@ class Checker {
   }
 }
 
-function checkZone(s: string): Parsed<string> {
+export function checkZone(s: string): Parsed<string> {
   if (IANAZone.isValidZone(s)) return { ok: true, value: s };
   return { ok: false, message: `"${s}" is not an IANA time zone; write e.g. UTC, Europe/Berlin or America/New_York` };
 }
@@ -370,8 +371,9 @@ export function validatePolicy(
       tables.push(tp);
     });
   }
+  const schedule = isObj(raw.schedule) ? resolveSchedule(raw.schedule, defaults.timezone, (p, m) => c.issue(p, m), checkZone) : null;
   if (issues.items.length) throw new PolicyError(issues.sorted());
-  return { version: 1, file, hash, tables, ...(convertedFrom ? { convertedFrom } : {}) };
+  return { version: 1, file, hash, tables, ...(schedule ? { schedule } : {}), ...(convertedFrom ? { convertedFrom } : {}) };
 }
 
 function qualifiedKey(q: QualifiedName): string {

@@ -86,6 +86,34 @@ describe('the original example', () => {
   });
 });
 
+describe('the original DAG settings', () => {
+  it('become the schedule section instead of being dropped', () => {
+    const s = loadPolicy(FIXTURE).schedule!;
+    expect([s.cronText, s.startDate, s.connection, s.tags, s.timezone]).toEqual([
+      '0 1 * * *', '2022-11-04', 'bi_bot', ['partitioning tools', 'test_part'], 'UTC',
+    ]);
+    const yaml = convertOriginalToYaml(FIXTURE);
+    expect(yaml).toContain('schedule:\n  cron: "0 1 * * *"\n  start_date: "2022-11-04"\n  connection: bi_bot\n  tags: [ partitioning tools, test_part ]\n');
+    expect(parsePolicyText(yaml, 'gppart.yaml').schedule).toEqual(s);
+  });
+
+  it('report a bad value at the original key', () => {
+    const head = 'kind: partitioning\napi: v1\nschema: s\n';
+    const ops = 'tables:\n  - table: t\n    operations:\n      - { operation: delete_partitions, lower_bound: 10 year, upper_bound: 5 year }\n';
+    expect(issues(`${head}schedule: 0 1 * *\nstart_date: 04.11.2022\nconnection_id: bi bot\ntags: [a, 3]\n${ops}`)).toEqual([
+      'old.yaml:4:11 schedule: "0 1 * *" is not a cron expression: it has 4 field(s); write five fields "minute hour day-of-month month day-of-week", e.g. "0 1 * * *" (01:00 every day), or @daily, @hourly, @weekly, @monthly, @yearly',
+      'old.yaml:5:13 start_date: "04.11.2022" is not a date; write YYYY-MM-DD, e.g. 2024-01-01',
+      'old.yaml:6:16 connection_id: "bi bot" is not a connection name; use letters, digits, _, . and - (at most 100, starting with a letter or digit)',
+      'old.yaml:7:11 tags[1]: must be a string, not number 3',
+    ]);
+  });
+
+  it('without a schedule (Airflow: manual runs only) there is no schedule section', () => {
+    const text = 'kind: partitioning\napi: v1\nschedule: null\ntags: [x]\ntables:\n  - table: t\n    operations:\n      - { operation: delete_partitions, lower_bound: 10 year, upper_bound: 5 year }\n';
+    expect(parsePolicyText(text, 'old.yaml').schedule).toBeUndefined();
+  });
+});
+
 describe('what cannot be converted', () => {
   const HEAD = 'kind: partitioning\napi: v1\nschema: s\ntables:\n  - table: t\n    operations:\n';
 
