@@ -139,13 +139,15 @@ export function formatCron(c: CronSchedule): string {
 }
 
 /**
- * A value set as `*`, `*\/n`, or a list whose runs of three or more become ranges written with
- * `rangeSep` (cron's `-`, systemd's `..`).
+ * A value set as `*`, `*\/n` (unless `steps` is false), or a list whose runs of three or more
+ * become ranges written with `rangeSep` (cron's `-`, systemd's `..`).
  */
-export function formatField(values: number[], min: number, max: number, rangeSep: string, show: (n: number) => string): string {
+export function formatField(
+  values: number[], min: number, max: number, rangeSep: string, show: (n: number) => string, steps = true,
+): string {
   if (values.length === max - min + 1) return '*';
   const step = values.length > 1 ? values[1]! - values[0]! : 0;
-  if (values.length >= 3 && values[0] === min && step > 1 && values.every((v, i) => v === min + i * step) && values[values.length - 1]! + step > max) {
+  if (steps && values.length >= 3 && values[0] === min && step > 1 && values.every((v, i) => v === min + i * step) && values[values.length - 1]! + step > max) {
     return `*/${step}`;
   }
   const parts: string[] = [];
