@@ -24,7 +24,8 @@ import { describeLayoutChange, snapshotOf } from './snapshot.js';
 import { outdatedMigrations } from '../catalog/migrations.js';
 
 export class ApplyError extends Error {
-  constructor(message: string) {
+  /** refused: acting could be wrong, a person must decide; busy: another apply holds a table, try later. */
+  constructor(message: string, readonly reason: 'refused' | 'busy' = 'refused') {
     super(message);
     this.name = 'ApplyError';
   }
@@ -48,16 +49,27 @@ export interface ApplyListener {
 export interface StepOutcome {
   table: string;
   kind: Step['kind'];
-  status: 'done' | 'failed' | 'skipped';
+  /** skipped: an earlier step of the table failed; deferred: the run's budget was spent first. */
+  status: 'done' | 'failed' | 'skipped' | 'deferred';
   rows: number;
   ms: number;
   error?: string;
+  /** The SQLSTATE of a failed step's error, when the server gave one. */
+  sqlstate?: string;
+}
+
+/** Per-run limits: no step starts once one is reached; a running step is never interrupted. */
+export interface ApplyBudget {
+  maxSteps?: number;
+  maxDurationMs?: number;
 }
 
 export interface ApplyResult {
   applyId: number;
   status: 'done' | 'failed' | 'partial';
   outcomes: StepOutcome[];
+  /** Which budget left steps for the next run. */
+  stoppedBy?: 'max-steps' | 'max-duration';
   /** The re-plan after the last step; empty when the database converged. */
   replan: Plan;
   snapshotFiles: string[];
@@ -78,6 +90,7 @@ export interface ApplyOptions {
   client: string;
   toolVersion: string;
   planHash: string;
+  budget?: ApplyBudget;
 }
 
 function holderText(table: string, h: LockHolder | null): string {
@@ -86,7 +99,15 @@ function holderText(table: string, h: LockHolder | null): string {
   return `${table} is locked by ${who} (pid ${h.pid}, user ${h.user}${h.client ? ` from ${h.client}` : ''}, connected since ${h.since}); try again when it has finished`;
 }
 
+/** Which budget, if any, forbids starting another step. */
+function budgetSpent(budget: ApplyBudget | undefined, started: number, elapsedMs: number): ApplyResult['stoppedBy'] {
+  if (budget?.maxSteps !== undefined && started >= budget.maxSteps) return 'max-steps';
+  if (budget?.maxDurationMs !== undefined && elapsedMs >= budget.maxDurationMs) return 'max-duration';
+  return undefined;
+}
+
 export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
+  const runStart = performance.now();
   const { session, driver, plan } = opts;
   const client = session.client;
   const outdated = await outdatedMigrations(client, opts.migrationsDir);
@@ -105,7 +126,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   try {
     for (const t of tables) {
       const got = await tryLockTable(client, t.table);
-      if (!got.ok) throw new ApplyError(holderText(t.table, got.holder));
+      if (!got.ok) throw new ApplyError(holderText(t.table, got.holder), 'busy');
       locked.push(t.table);
     }
 
@@ -153,6 +174,8 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
 
       const outcomes: StepOutcome[] = [];
       let index = 0;
+      let started = 0;
+      let stoppedBy: ApplyResult['stoppedBy'];
       for (const t of tables) {
         let failed = false;
         for (const [i, step] of t.steps.entries()) {
@@ -163,6 +186,13 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             outcomes.push({ table: t.table, kind: step.kind, status: 'skipped', rows: 0, ms: 0 });
             continue;
           }
+          // Checked between steps only: a step once begun runs to its commit or rollback.
+          stoppedBy ??= budgetSpent(opts.budget, started, performance.now() - runStart);
+          if (stoppedBy) {
+            outcomes.push({ table: t.table, kind: step.kind, status: 'deferred', rows: 0, ms: 0 });
+            continue;
+          }
+          started++;
           const sql = driver.renderCall(step.call);
           const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, sql);
           opts.listener?.onStepStart?.(ev);
@@ -180,7 +210,11 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             const ms = performance.now() - t0;
             const message = session.redact(stepErrorText(err));
             await journalFailed(client, journalId, message).catch(() => undefined);
-            outcomes.push({ table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message });
+            const sqlstate = (err as { code?: unknown }).code;
+            outcomes.push({
+              table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message,
+              ...(typeof sqlstate === 'string' && /^[0-9A-Z]{5}$/.test(sqlstate) ? { sqlstate } : {}),
+            });
             opts.listener?.onStepFailed?.({ ...ev, error: message, ms });
             failed = true;
           }
@@ -202,11 +236,11 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
 
       const anyFailed = outcomes.some((o) => o.status === 'failed');
       const anyDone = outcomes.some((o) => o.status === 'done');
-      const status = !anyFailed ? 'done' : anyDone ? 'partial' : 'failed';
+      const status = anyFailed ? (anyDone ? 'partial' : 'failed') : stoppedBy ? 'partial' : 'done';
       await finishApply(client, applyId, status);
       finished = true;
       const replan = await opts.replan();
-      return { applyId, status, outcomes, replan, snapshotFiles };
+      return { applyId, status, outcomes, replan, snapshotFiles, ...(stoppedBy ? { stoppedBy } : {}) };
     } finally {
       // A lost connection or a crash between steps must not leave the apply "running" forever.
       if (!finished) await finishApply(client, applyId, 'failed').catch(() => undefined);

@@ -52,6 +52,16 @@ export abstract class GppartCommand extends Command {
     process.stderr.write(redact(text, this.secrets) + '\n');
   }
 
+  /** Text with this command's connection secrets taken out (for what leaves the process otherwise). */
+  protected redacted(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  /** The exit code of a command that ends in `err`; apply --detailed-exitcode tells refusals apart. */
+  protected errorExitCode(_err: Error): number {
+    return 1;
+  }
+
   protected override async finally(err: Error | undefined): Promise<unknown> {
     for (const s of this.sessions.splice(0)) await s.client.end().catch(() => undefined);
     return super.finally(err);
@@ -78,7 +88,7 @@ export abstract class GppartCommand extends Command {
       process.stderr.write(`Error: ${message.split('\n')[0]}\n(unexpected: please report it with GPPART_DEBUG=1 output)\n`);
       if (process.env.GPPART_DEBUG) process.stderr.write(redact(err.stack ?? '', this.secrets) + '\n');
     }
-    process.exitCode = 1;
+    process.exitCode = this.errorExitCode(err);
     return;
   }
 }

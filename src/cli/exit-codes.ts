@@ -1,6 +1,8 @@
 // The exit-code contract of unattended runs (`plan --detailed-exitcode`, `apply --detailed-exitcode`),
 // in one place: the commands map their outcome here, and the exported scheduler files
 // (src/export) write the same numbers. docs/scheduling.md explains each.
+// Types only: src/export reads these numbers and must not load the executor and its driver.
+import type { ApplyError, ApplyResult } from '../apply/executor.js';
 
 export const EXIT = {
   /** plan: no changes; apply: the plan was empty. */
@@ -39,3 +41,21 @@ export function exitCode(outcome: Outcome, detailed: boolean): number {
 
 /** SQLSTATEs of a step that found a lock busy or lost a deadlock: it changed nothing, a retry is safe. */
 export const BUSY_SQLSTATES = new Set(['55P03', '40P01']);
+
+/**
+ * What an apply that ran its steps achieved. Worst first: a failed step a retry will not fix; a
+ * step that only found its lock busy; steps left by a budget or max_steps_per_table (the re-plan
+ * is not empty); else applied.
+ */
+export function applyOutcome(result: Pick<ApplyResult, 'outcomes' | 'stoppedBy'>, converged: boolean): Outcome {
+  const failed = result.outcomes.filter((o) => o.status === 'failed');
+  if (failed.some((o) => !o.sqlstate || !BUSY_SQLSTATES.has(o.sqlstate))) return 'failed';
+  if (failed.length) return 'busy';
+  if (result.stoppedBy || !converged) return 'partly-applied';
+  return 'applied';
+}
+
+/** What an apply that ended in an error means: refused or busy when apply said so, else failed. */
+export function errorOutcome(err: unknown): Outcome {
+  return err instanceof Error && err.name === 'ApplyError' ? (err as ApplyError).reason : 'failed';
+}

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, type Interfaces } from '@oclif/core';
 import { hostname, userInfo } from 'node:os';
 import { connectionFlags, GppartCommand, nowFlag, policyFlags, targetFlag } from '../cli/base.js';
 import { wantsColor } from '../cli/output.js';
@@ -6,7 +6,10 @@ import { askYes } from '../cli/prompt.js';
 import { serverInfo } from '../catalog/connection.js';
 import type { DialectDriver } from '../catalog/dialect.js';
 import { driverFor } from '../catalog/drivers.js';
-import { executePlan } from '../apply/executor.js';
+import { ApplyError, executePlan, type ApplyBudget, type ApplyResult } from '../apply/executor.js';
+import { applyOutcome, errorOutcome, exitCode, type Outcome } from '../cli/exit-codes.js';
+import { postSummary, runSummary, worthNotifying } from '../notify/webhook.js';
+import { parseDuration } from '../policy/schedule.js';
 import { isEmpty } from '../plan/plan.js';
 import { isDestructiveKind } from '../plan/model.js';
 import type { Plan as PlanDoc } from '../plan/model.js';
@@ -25,11 +28,14 @@ export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
   static override description = `Computes the plan (or reads PLANFILE written by \`gppart plan --out\`), shows it, asks for confirmation, then runs each step under a per-table advisory lock, with a journal row per step and a snapshot of each table before and after (in schema gppart and as JSON files under --state-dir). Finally it plans again and reports anything still pending.
 
-With PLANFILE it applies exactly that plan and refuses it if a table changed since it was made. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too.`;
+With PLANFILE it applies exactly that plan and refuses it if a table changed since it was made. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too.
+
+Unattended runs: --max-steps and --max-duration stop it between steps (the next run goes on); --detailed-exitcode exits 0 nothing to do, 2 applied, 3 partly applied, 4 refused, 5 busy (a lock), 1 failed; GPPART_NOTIFY_URL receives a JSON summary of every run that applied, failed or was refused (docs/scheduling.md).`;
   static override examples = [
     '<%= config.bin %> apply',
     '<%= config.bin %> apply plan.json',
     '<%= config.bin %> apply --auto-approve --allow-destroy   # nightly, from a scheduler',
+    '<%= config.bin %> apply --auto-approve --detailed-exitcode --max-duration 4h   # stop starting steps after 4 hours',
   ];
   static override args = {
     planfile: Args.string({ description: 'A plan written by `gppart plan --out`.', required: false, ignoreStdin: true }),
@@ -42,10 +48,32 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     'auto-approve': Flags.boolean({ description: 'Do not ask for confirmation.' }),
     'allow-destroy': Flags.boolean({ description: 'Permit destructive steps (drop) under --auto-approve.' }),
     'state-dir': Flags.string({ description: 'Where to write the local JSON snapshots.', default: 'gppart-state', helpValue: 'DIR' }),
+    'max-steps': Flags.integer({ description: 'Start at most this many steps in this run; the rest wait for the next one.', min: 1, helpValue: 'N' }),
+    'max-duration': Flags.string({ description: 'Start no step after this much time (2h, 90m, 1h30m); a running step is never interrupted.', helpValue: 'DURATION' }),
+    'detailed-exitcode': Flags.boolean({ description: 'Exit 0 nothing to do, 2 applied, 3 partly applied, 4 refused, 5 busy, 1 failed.' }),
   };
+
+  private detailed = false;
+
+  /** A refusal exits 4 and a busy lock 5 under --detailed-exitcode; anything else 1. */
+  protected override errorExitCode(err: Error): number {
+    return exitCode(errorOutcome(err), this.detailed);
+  }
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Apply);
+    this.detailed = flags['detailed-exitcode'];
+    const run: RunRecord = { startedAt: new Date(), plan: null, planHash: null, policy: null, result: null };
+    try {
+      await this.applyRun(args, flags, run);
+    } catch (err) {
+      await this.notify(run, errorOutcome(err), (err as Error).message ?? String(err));
+      throw err;
+    }
+  }
+
+  private async applyRun(args: { planfile?: string }, flags: ApplyFlags, run: RunRecord): Promise<void> {
+    const budget = budgetOf(flags);
     let policy: Policy;
     let plan: PlanDoc;
     let planHash: string;
@@ -60,7 +88,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       const server = await serverInfo(session);
       const otherDatabase = plan.server.databaseId !== undefined && server.databaseId !== undefined && !sameDatabase(plan.server.databaseId, server.databaseId);
       if (server.database !== plan.server.database || server.dialect !== plan.server.dialect || otherDatabase) {
-        throw new WorkflowError(
+        throw new ApplyError(
           `${args.planfile} was made for database ${plan.server.database} (${plan.server.dialect}, id ${plan.server.databaseId ?? '?'}) at ${plan.server.identity}, ` +
             `not for ${server.database} (${server.dialect}, id ${server.databaseId ?? '?'}) at ${server.identity}`,
         );
@@ -78,6 +106,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       driver = run.driver;
       planHash = toPlanFile(plan, { file: flags.config, text: loaded.text }).planHash;
     }
+    Object.assign(run, { plan, planHash, policy: { file: policy.file, sha256: plan.policyHash } });
 
     // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
     const tui = wantsColor();
@@ -90,7 +119,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => isDestructiveKind(s.kind) || s.destructive).map((s) => `${t.table}: ${s.kind}`));
     if (flags['auto-approve']) {
       if (destructive.length && !flags['allow-destroy']) {
-        throw new WorkflowError(
+        throw new ApplyError(
           `the plan has ${destructive.length} destructive step(s) (${destructive.slice(0, 3).join(', ')}${destructive.length > 3 ? ', …' : ''}); --auto-approve needs --allow-destroy to run them`,
         );
       }
@@ -104,7 +133,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       }
     }
 
-    const who = `${userInfo().username}@${hostname()}`;
+    const who = clientName();
     const live: LiveApplyView | null = ink ? ink.mountApplyView(plan) : null;
     const listener: ApplyListener = live
       ? {
@@ -133,7 +162,9 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
         reintrospect: (tables) => readTables(session, driver, tables.map((t) => ({ schema: t.schema, name: t.name }))),
         replan: async () => (await computePlan(session, policy, plan.now)).plan,
         listener,
+        budget,
       });
+      run.result = result;
     } catch (err) {
       // An error (lock held, stale plan) must reach a released terminal, below the last frame.
       if (live) await live.close();
@@ -143,6 +174,7 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     const done = result.outcomes.filter((o) => o.status === 'done');
     const failed = result.outcomes.filter((o) => o.status === 'failed');
     const skipped = result.outcomes.filter((o) => o.status === 'skipped');
+    const deferred = result.outcomes.filter((o) => o.status === 'deferred');
     const rows = done.reduce((n, o) => n + o.rows, 0);
     if (live) {
       live.update((st) => ({ ...st, final: { status: result.status, done: done.length, failed: failed.length, skipped: skipped.length, rows } }));
@@ -151,6 +183,10 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
       this.say(
         `\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${formatCount(rows)} rows moved or removed.`,
       );
+    }
+    if (result.stoppedBy) {
+      const limit = result.stoppedBy === 'max-steps' ? `--max-steps ${flags['max-steps']}` : `--max-duration ${flags['max-duration']}`;
+      this.say(`Stopped by ${limit}: ${deferred.length} step(s) left for the next run.`);
     }
     this.say(`Snapshots: ${result.snapshotFiles.join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
     if (!isEmpty(result.replan)) {
@@ -161,8 +197,48 @@ With PLANFILE it applies exactly that plan and refuses it if a table changed sin
     } else {
       this.say('A new plan is empty: the partitions match the policy.');
     }
-    if (result.status !== 'done') process.exitCode = 1;
+    const outcome = applyOutcome(result, isEmpty(result.replan));
+    process.exitCode = exitCode(outcome, this.detailed);
+    await this.notify(run, outcome, null);
   }
+
+  /** Tells GPPART_NOTIFY_URL, when set, about a run that applied, failed or was refused. */
+  private async notify(run: RunRecord, outcome: Outcome, message: string | null): Promise<void> {
+    const url = process.env.GPPART_NOTIFY_URL;
+    if (!url || !worthNotifying(outcome)) return;
+    const summary = runSummary({
+      version: TOOL_VERSION, status: outcome, exitCode: exitCode(outcome, true), ...run,
+      message: message === null ? null : this.redacted(message), client: clientName(), finishedAt: new Date(),
+    });
+    const problem = await postSummary(url, this.redacted(JSON.stringify(summary)), TOOL_VERSION);
+    if (problem) this.warnLine(problem);
+  }
+}
+
+type ApplyFlags = Interfaces.InferredFlags<typeof Apply.flags>;
+
+/** What is known of a run so far, for its notification. */
+interface RunRecord {
+  startedAt: Date;
+  plan: PlanDoc | null;
+  planHash: string | null;
+  policy: { file: string; sha256: string } | null;
+  result: ApplyResult | null;
+}
+
+function budgetOf(flags: ApplyFlags): ApplyBudget {
+  const budget: ApplyBudget = {};
+  if (flags['max-steps'] !== undefined) budget.maxSteps = flags['max-steps'];
+  if (flags['max-duration'] !== undefined) {
+    const d = parseDuration(flags['max-duration']);
+    if (!d.ok) throw new WorkflowError(`--max-duration ${d.message}`);
+    budget.maxDurationMs = d.value.ms;
+  }
+  return budget;
+}
+
+function clientName(): string {
+  return `${userInfo().username}@${hostname()}`;
 }
 
 function withStep(st: ApplyViewState, i: number, change: Partial<ApplyStepState>): ApplyViewState {

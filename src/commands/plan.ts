@@ -5,6 +5,8 @@ import { isEmpty } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
+import { driftLine } from '../render/drift.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { computePlan, loadPolicyFile, parseTargets, resolveNow, selectTables } from '../workflow/planning.js';
 import { toPlanFile, writePlanFile } from '../workflow/planfile.js';
 
@@ -17,7 +19,7 @@ export default class Plan extends GppartCommand {
     '<%= config.bin %> plan --now 2026-01-01 --format json',
     '<%= config.bin %> plan --out plan.json --format markdown > change-1234.md',
     '<%= config.bin %> plan --out plan.json && <%= config.bin %> apply plan.json',
-    '<%= config.bin %> plan --detailed-exitcode   # 0 no changes, 2 changes, 1 error',
+    '<%= config.bin %> plan --detailed-exitcode   # 0 no changes, 2 changes (the last line names the tables), 1 error',
   ];
   static override flags = {
     ...policyFlags,
@@ -29,7 +31,9 @@ export default class Plan extends GppartCommand {
       options: ['text', 'markdown', 'json', 'sql'],
     }),
     out: Flags.string({ description: 'Also write the plan to this file, for `gppart apply PLANFILE` and `gppart show`.', helpValue: 'PLANFILE' }),
-    'detailed-exitcode': Flags.boolean({ description: 'Exit 0 when there are no changes, 2 when there are, 1 on error.' }),
+    'detailed-exitcode': Flags.boolean({
+      description: 'Exit 0 when there are no changes, 2 when there are, 1 on error; as text, end with a line naming the tables out of policy (a monitoring check).',
+    }),
   };
 
   async run(): Promise<void> {
@@ -58,6 +62,9 @@ export default class Plan extends GppartCommand {
       this.say(renderPlanText(plan, { color: false }, (s) => call(s.call)));
       if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
     }
-    if (flags['detailed-exitcode']) process.exitCode = isEmpty(plan) ? 0 : 2;
+    if (flags['detailed-exitcode']) {
+      if (!flags.format || flags.format === 'text') this.say(driftLine(plan));
+      process.exitCode = isEmpty(plan) ? EXIT.nothingToDo : EXIT.changes;
+    }
   }
 }

@@ -1,0 +1,3 @@
+class CronTriggerTimetable:
+    def __init__(self, cron, *, timezone):
+        self.cron, self.timezone = cron, timezone
