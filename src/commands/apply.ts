@@ -106,7 +106,9 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
       driver = run.driver;
       planHash = toPlanFile(plan, { file: flags.config, text: loaded.text }).planHash;
     }
-    Object.assign(run, { plan, planHash, policy: { file: policy.file, sha256: plan.policyHash } });
+    run.plan = plan;
+    run.planHash = planHash;
+    run.policy = { file: policy.file, sha256: plan.policyHash };
 
     // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
     const tui = wantsColor();

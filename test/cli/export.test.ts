@@ -36,17 +36,19 @@ describe('gppart export', () => {
       ['systemd', [], ['gppart_sales.service', 'gppart_sales.timer']],
       ['kubernetes', ['--image', 'registry.example.com/gppart:1'], ['gppart-sales.yaml']],
     ];
-    for (const [format, extra, names] of formats) {
-      const texts: string[][] = [];
-      for (const run of [1, 2]) {
-        const out = join(dir, `${format}-${run}`);
-        const r = await runCli(['export', format, '-c', policy, '-o', out, ...extra], { env: SECRETS });
+    const runs = formats.flatMap(([format, extra]) => [1, 2].map(async (run) => {
+      const out = join(dir, `${format}-${run}`);
+      return { out, r: await runCli(['export', format, '-c', policy, '-o', out, ...extra], { env: SECRETS }) };
+    }));
+    const results = await Promise.all(runs);
+    for (const [i, [, , names]] of formats.entries()) {
+      const texts = results.slice(2 * i, 2 * i + 2).map(({ out, r }) => {
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
         expect(r.stdout).toBe(names.map((n) => `wrote ${join(out, n)}\n`).join(''));
         expect(readdirSync(out).sort()).toEqual([...names].sort());
-        texts.push(names.map((n) => readFileSync(join(out, n), 'utf8')));
-      }
+        return names.map((n) => readFileSync(join(out, n), 'utf8'));
+      });
       expect(texts[1]).toEqual(texts[0]);
       for (const text of texts[0]!) {
         for (const secret of ['Pa55-w0rd', 'T0KEN-SECRET', 'hooks.example.com', 'db1:5432']) expect(text).not.toContain(secret);
