@@ -14,10 +14,15 @@ export interface HostPaths {
 }
 
 
-/** The shell script of a run: the env file's variables exported, then `exec gppart apply ...`. */
+/**
+ * The shell script of a run: the env file's variables exported, then `exec gppart apply ...`. A
+ * missing env file would make sh exit 2 (gppart's "applied"): it is checked first and exits 1.
+ */
 function runScript(job: ScheduledJob, host: HostPaths): string {
+  const env = shellQuote(host.envFile);
   const apply = [host.bin, 'apply', '-c', host.policyPath, ...job.applyFlags, '--state-dir'].map(shellQuote).join(' ');
-  return `set -a && . ${shellQuote(host.envFile)} && set +a && exec ${apply} "$HOME/gppart-state"`;
+  return `test -r ${env} || { echo gppart: cannot read ${env} >&2; exit ${EXIT.failed}; }; ` +
+    `set -a; . ${env}; set +a; exec ${apply} "$HOME/gppart-state"`;
 }
 
 export function crontab(job: ScheduledJob, host: HostPaths): ExportedFile {

@@ -60,7 +60,7 @@ describe('gppart export', () => {
   it('prints to stdout without -o', async () => {
     const r = await runCli(['export', 'cron', '-c', policy, '--bin', '/opt/gppart/bin/run.js', '--policy-path', '/etc/gppart/sales.yaml']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^CRON_TZ=Europe\/Berlin\n0 1 \* \* \* flock -n -E 5 \/tmp\/gppart_sales\.lock sh -c 'set -a && \. \/etc\/gppart\/bi_bot\.env && set \+a && exec \/opt\/gppart\/bin\/run\.js apply -c \/etc\/gppart\/sales\.yaml /m);
+    expect(r.stdout).toMatch(/^CRON_TZ=Europe\/Berlin\n0 1 \* \* \* flock -n -E 5 \/tmp\/gppart_sales\.lock sh -c '.*; set -a; \. \/etc\/gppart\/bi_bot\.env; set \+a; exec \/opt\/gppart\/bin\/run\.js apply -c \/etc\/gppart\/sales\.yaml /m);
   });
 
   it('says in one line what is wrong: no schedule, a bad cron expression, a missing image', async () => {

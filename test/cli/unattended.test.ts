@@ -313,6 +313,8 @@ describe('unattended apply (CLI, real server)', () => {
     expect(notified.map((n) => n.status)).toEqual(['applied']);
     expect(readFileSync(join(home, 'gppart-state', db.name, `apply-${notified[0]!.apply_id}-after.json`), 'utf8')).toContain('"phase": "after"');
     expect(await shell(command)).toBe(EXIT.nothingToDo);
+    // Without its env file the run fails (1), not "applied" (sh's own 2).
+    expect(await shell(command.split(envFile).join(join(dir, 'missing.env')))).toBe(EXIT.failed);
 
     const lock = `/tmp/${name}.lock`;
     const holder = spawn('flock', [lock, 'sleep', '30'], { stdio: 'ignore' });
