@@ -160,9 +160,3 @@ export function formatField(
   }
   return parts.join(',');
 }
-
-/** Whether a field restricts anything (a full set is `*`). */
-export function restricts(c: CronSchedule, key: keyof CronSchedule): boolean {
-  const f = FIELDS.find((x) => x.key === key)!;
-  return c[key].length !== (f.max === 7 ? 7 : f.max - f.min + 1);
-}
