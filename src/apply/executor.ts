@@ -22,6 +22,7 @@ import type { ActualTable, Plan, Step, TablePlan } from '../plan/model.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { describeLayoutChange, snapshotOf } from './snapshot.js';
 import { outdatedMigrations } from '../catalog/migrations.js';
+import { printable } from '../util/printable.js';
 
 export class ApplyError extends Error {
   /** refused: acting could be wrong, a person must decide; busy: another apply holds a table, try later. */
@@ -106,18 +107,47 @@ function budgetSpent(budget: ApplyBudget | undefined, started: number, elapsedMs
   return undefined;
 }
 
+/**
+ * Refuses to run while schema gppart is missing or older than this gppart's migrations, so a plan
+ * never calls functions older than the ones it was made for. apply asks this before it shows the
+ * plan, and the executor again before it runs anything.
+ */
+export async function checkMigrations(client: Session['client'], migrationsDir: string, database: string): Promise<void> {
+  const outdated = await outdatedMigrations(client, migrationsDir);
+  if (outdated.length) {
+    throw new ApplyError(
+      (await isInstalled(client))
+        ? `schema gppart in database ${printable(database)} is older than this gppart (${outdated.map(printable).join(', ')} not applied, or changed since); run gppart init first`
+        : `schema gppart is not installed in database ${printable(database)}; run gppart init first`,
+    );
+  }
+}
+
+/**
+ * Refuses a plan whose tables are no longer what it was computed from (fingerprints differ), naming
+ * what changed. apply asks this before it shows the plan; the executor asks again under the
+ * tables' advisory locks, which is the check that counts.
+ */
+export function checkNotStale(tables: TablePlan[], current: Map<string, ActualTable>): void {
+  const stale: string[] = [];
+  for (const t of tables) {
+    const actual = current.get(t.table);
+    if (!actual) {
+      stale.push(`${printable(t.table)}: no longer found`);
+      continue;
+    }
+    if (fingerprint(actual) !== t.fingerprint) {
+      stale.push(`${printable(t.table)} changed since the plan was made:\n${describeLayoutChange(t, actual)}`);
+    }
+  }
+  if (stale.length) throw new ApplyError(`the plan is stale; run gppart plan again.\n${stale.join('\n')}`);
+}
+
 export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   const runStart = performance.now();
   const { session, driver, plan } = opts;
   const client = session.client;
-  const outdated = await outdatedMigrations(client, opts.migrationsDir);
-  if (outdated.length) {
-    throw new ApplyError(
-      (await isInstalled(client))
-        ? `schema gppart in database ${plan.server.database} is older than this gppart (${outdated.join(', ')} not applied, or changed since); run gppart init first`
-        : `schema gppart is not installed in database ${plan.server.database}; run gppart init first`,
-    );
-  }
+  await checkMigrations(client, opts.migrationsDir, plan.server.database);
   const tables = plan.tables.filter((t) => t.steps.length > 0);
   const locked: string[] = [];
   const release = async () => {
@@ -133,18 +163,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
     // Under the locks, the tables can no longer change through gppart: check they are still
     // what the plan was computed from.
     const current = await opts.reintrospect(tables);
-    const stale: string[] = [];
-    for (const t of tables) {
-      const actual = current.get(t.table);
-      if (!actual) {
-        stale.push(`${t.table}: no longer found`);
-        continue;
-      }
-      if (fingerprint(actual) !== t.fingerprint) {
-        stale.push(`${t.table} changed since the plan was made:\n${describeLayoutChange(t, actual)}`);
-      }
-    }
-    if (stale.length) throw new ApplyError(`the plan is stale; run gppart plan again.\n${stale.join('\n')}`);
+    checkNotStale(tables, current);
 
     const applyId = await beginApply(client, {
       toolVersion: opts.toolVersion,

@@ -1,6 +1,7 @@
 // What an apply records of a table before and after, and how a stale plan explains itself.
 import type { ActualPartition, ActualTable, PartitionRef, TablePlan } from '../plan/model.js';
 import { partitionRef } from '../plan/diff.js';
+import { printable } from '../util/printable.js';
 
 function allPartitions(actual: ActualTable): ActualPartition[] {
   return [...actual.partitions, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
@@ -27,9 +28,10 @@ export function snapshotOf(actual: ActualTable): TableSnapshot {
   };
 }
 
+/** One line of a stale-plan message: names escaped, so none can start a line of its own. */
 function refLine(r: PartitionRef): string {
   const range = r.isDefault ? 'DEFAULT' : `[${r.from}, ${r.to})`;
-  return `${r.schema}.${r.name} ${range} tablespace ${r.tablespace ?? 'default'}`;
+  return printable(`${r.schema}.${r.name} ${range} tablespace ${r.tablespace ?? 'default'}`);
 }
 
 /** "+ added …", "- removed …" lines between the plan's view of a table and what is there now. */
@@ -41,7 +43,7 @@ export function describeLayoutChange(planned: TablePlan, actual: ActualTable): s
   for (const l of was) if (!now.has(l)) lines.push(`  - ${l}`);
   for (const l of now) if (!was.has(l)) lines.push(`  + ${l}`);
   if (planned.keyColumn !== actual.keyColumn || planned.keyType !== actual.keyType) {
-    lines.push(`  partition key was ${planned.keyColumn} ${planned.keyType}, is ${actual.keyColumn} ${actual.keyType}`);
+    lines.push(printable(`  partition key was ${planned.keyColumn} ${planned.keyType}, is ${actual.keyColumn} ${actual.keyType}`));
   }
   return lines.length ? lines.join('\n') : '  (storage of a partition changed)';
 }

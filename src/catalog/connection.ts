@@ -2,48 +2,57 @@
 // and keeping the password out of every message.
 import pg from 'pg';
 import type { Dialect, ServerInfo } from '../plan/model.js';
+import { printable } from '../util/printable.js';
 
 export interface ConnectionSource {
   /** The connection string, or undefined to let libpq variables (PGHOST, …) decide. */
   url: string | undefined;
   /** Where it came from, for messages: "--database-url", "GPPART_DATABASE_URL", … */
   origin: string;
+  /** True when nothing at all was given: no flag, no URL variable, no PG* variable. */
+  nothingGiven?: boolean;
 }
 
-/** --database-url, else GPPART_DATABASE_URL, else DATABASE_URL, else the libpq variables. */
+const LIBPQ_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE'];
+
+/**
+ * --database-url, else GPPART_DATABASE_URL, else DATABASE_URL, else the libpq variables. An empty
+ * --database-url is a mistake (an unset shell variable), not a request for the defaults; an empty
+ * environment variable counts as unset, as libpq counts it.
+ */
 export function resolveConnection(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): ConnectionSource {
-  if (flag) return { url: flag, origin: '--database-url' };
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new ConnectionError('--database-url is empty: give a connection string, or leave the flag out to use GPPART_DATABASE_URL, DATABASE_URL or the PG* variables');
+    return { url: flag, origin: '--database-url' };
+  }
   if (env.GPPART_DATABASE_URL) return { url: env.GPPART_DATABASE_URL, origin: 'GPPART_DATABASE_URL' };
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, origin: 'DATABASE_URL' };
-  return { url: undefined, origin: 'PGHOST/PGPORT/PGUSER/PGDATABASE' };
+  const set = LIBPQ_VARIABLES.filter((v) => env[v]);
+  if (!set.length) return { url: undefined, origin: 'no connection settings', nothingGiven: true };
+  return { url: undefined, origin: set.join('/') };
 }
 
-/** Every password-looking part of a text replaced, so no error or output can leak it. */
-export function redact(text: string, secrets: Array<string | undefined> = []): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
-  out = out.replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
-  for (const s of secrets) {
-    if (s && s.length >= 3) out = out.split(s).join('***');
-  }
-  return out;
+/**
+ * The connection's password taken out of a text that may echo a connection string (an error
+ * from the driver or the server): the password part of a URL and a `password=` keyword. Only
+ * there: a substring replace would mask every table, schema or user name that happens to contain
+ * the password's letters.
+ */
+export function redact(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^/\s]*)@/gi, '$1***@')
+    .replace(/([?&]password=)[^&\s]*/gi, '$1***')
+    .replace(/(^|[\s,;(])(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s,;)]+)/gi, '$1$2***');
 }
 
-export function secretsOf(source: ConnectionSource, env: NodeJS.ProcessEnv = process.env): string[] {
-  const out: string[] = [];
-  if (env.PGPASSWORD) out.push(env.PGPASSWORD);
-  if (source.url) {
-    try {
-      const u = new URL(source.url);
-      if (u.password) {
-        out.push(u.password, decodeURIComponent(u.password));
-      }
-      const p = u.searchParams.get('password');
-      if (p) out.push(p);
-    } catch {
-      // not a URL (a keyword/value string): the regex in redact() covers password=…
-    }
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** pg reads an unknown sslmode as "use SSL", and then blames the server for not supporting it. */
+function checkSslMode(value: string | null | undefined, key: string): void {
+  if (value === null || value === undefined) return;
+  if (!SSL_MODES.includes(value)) {
+    throw new ConnectionError(`${key}=${printable(value)} is not a valid sslmode (one of ${SSL_MODES.join(', ')})`);
   }
-  return out;
 }
 
 /**
@@ -51,13 +60,18 @@ export function secretsOf(source: ConnectionSource, env: NodeJS.ProcessEnv = pro
  * password='…'), which node-postgres does not read by itself.
  */
 export function clientConfig(url: string | undefined): pg.ClientConfig {
-  if (url === undefined) return {};
+  if (url === undefined) {
+    checkSslMode(process.env.PGSSLMODE || undefined, 'PGSSLMODE');
+    return {};
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url.trim())) {
+    let parsed: URL;
     try {
-      new URL(url);
+      parsed = new URL(url);
     } catch {
-      throw new Error('the connection string is not a valid URL');
+      throw new ConnectionError('the connection string is not a valid URL');
     }
+    checkSslMode(parsed.searchParams.get('sslmode'), 'sslmode');
     return { connectionString: url };
   }
   const config: pg.ClientConfig = {};
@@ -74,6 +88,7 @@ export function clientConfig(url: string | undefined): pg.ClientConfig {
         config.host = value;
         break;
       case 'port':
+        if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new ConnectionError(`port=${printable(value)} is not a port number`);
         config.port = Number(value);
         break;
       case 'user':
@@ -86,6 +101,7 @@ export function clientConfig(url: string | undefined): pg.ClientConfig {
         config.database = value;
         break;
       case 'sslmode':
+        checkSslMode(value, 'sslmode');
         config.ssl = value === 'disable' || value === 'allow' || value === 'prefer' ? false : { rejectUnauthorized: value === 'verify-full' || value === 'verify-ca' };
         break;
       default:
@@ -93,14 +109,14 @@ export function clientConfig(url: string | undefined): pg.ClientConfig {
         break;
     }
   }
-  if (url.slice(consumed).trim() !== '') throw new Error('the connection string is neither a URL nor keyword=value pairs');
+  if (url.slice(consumed).trim() !== '') throw new ConnectionError('the connection string is neither a URL nor keyword=value pairs');
   return config;
 }
 
 export interface Session {
   client: pg.Client;
   source: ConnectionSource;
-  /** Redacts this session's secrets out of any text. */
+  /** Takes the connection's password out of a text that may echo a connection string. */
   redact(text: string): string;
 }
 
@@ -109,12 +125,11 @@ export interface Session {
  * date style whatever the server's or the role's defaults are.
  */
 export async function openSession(source: ConnectionSource, applicationName = 'gppart'): Promise<Session> {
-  const secrets = secretsOf(source);
   let client: pg.Client;
   try {
     client = new pg.Client({ ...clientConfig(source.url), application_name: applicationName, connectionTimeoutMillis: 15_000 });
   } catch (err) {
-    throw new ConnectionError(redact(`cannot connect (${source.origin}): ${(err as Error).message}`, secrets));
+    throw new ConnectionError(`cannot connect (${source.origin}): ${redact((err as Error).message)}`);
   }
   // pg emits 'error' on a dropped connection; without a listener that would crash the process.
   client.on('error', () => undefined);
@@ -128,9 +143,17 @@ export async function openSession(source: ConnectionSource, applicationName = 'g
     );
   } catch (err) {
     await client.end().catch(() => undefined);
-    throw new ConnectionError(redact(`cannot connect (${source.origin}): ${(err as Error).message}`, secrets));
+    const why = redact((err as Error).message || String(err));
+    if (source.nothingGiven) {
+      const p = client as unknown as { host?: string; port?: number; user?: string; database?: string };
+      throw new ConnectionError(
+        `cannot connect: no connection settings were given (--database-url, GPPART_DATABASE_URL, DATABASE_URL and the PGHOST/PGPORT/PGUSER/PGDATABASE variables are all unset), ` +
+          `so the defaults were tried (${p.host ?? 'localhost'}:${p.port ?? 5432}, user ${p.user ?? '?'}, database ${p.database ?? '?'}): ${why}`,
+      );
+    }
+    throw new ConnectionError(`cannot connect (${source.origin}): ${why}`);
   }
-  return { client, source, redact: (t) => redact(t, secrets) };
+  return { client, source, redact };
 }
 
 export class ConnectionError extends Error {

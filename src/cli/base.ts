@@ -1,7 +1,7 @@
-// What every command shares: connection and policy flags, one-line errors (never a stack trace),
-// and redaction of the connection's secrets out of anything printed.
+// What every command shares: connection and policy flags, one-line errors (never a stack trace,
+// never a raw control character, the connection's password taken out of any error text).
 import { Command, Flags, Errors } from '@oclif/core';
-import { ConnectionError, openSession, redact, resolveConnection, secretsOf, type Session } from '../catalog/connection.js';
+import { ConnectionError, openSession, redact, resolveConnection, type Session } from '../catalog/connection.js';
 import { PolicyError } from '../policy/types.js';
 import { WorkflowError } from '../workflow/planning.js';
 import { ApplyError } from '../apply/executor.js';
@@ -9,6 +9,7 @@ import { UnsupportedTableError } from '../catalog/dialect.js';
 import { MigrationError } from '../catalog/migrations.js';
 import { TargetError } from '../plan/target.js';
 import { CalendarError } from '../plan/calendar.js';
+import { printable, printableLines } from '../util/printable.js';
 
 export const connectionFlags = {
   'database-url': Flags.string({
@@ -18,7 +19,8 @@ export const connectionFlags = {
 };
 
 export const policyFlags = {
-  config: Flags.string({ char: 'c', description: 'Policy file.', default: 'gppart.yaml', helpValue: 'FILE' }),
+  // No oclif default: apply must tell a -c given with a PLANFILE from one left out.
+  config: Flags.string({ char: 'c', description: 'Policy file. Default: gppart.yaml in the current directory.', helpValue: 'FILE' }),
 };
 
 export const nowFlag = {
@@ -34,27 +36,26 @@ const EXPECTED = [PolicyError, ConnectionError, WorkflowError, ApplyError, Unsup
 
 export abstract class GppartCommand extends Command {
   private sessions: Session[] = [];
-  private secrets: string[] = [];
 
   protected async connect(flag: string | undefined, applicationName = 'gppart'): Promise<Session> {
-    const source = resolveConnection(flag);
-    this.secrets.push(...secretsOf(source));
-    const session = await openSession(source, applicationName);
+    const session = await openSession(resolveConnection(flag), applicationName);
     this.sessions.push(session);
     return session;
   }
 
+  /** Output: rendered by the caller for where it lands (src/render escapes every name). */
   protected say(text: string): void {
-    process.stdout.write(redact(text, this.secrets) + (text.endsWith('\n') ? '' : '\n'));
+    process.stdout.write(text + (text.endsWith('\n') ? '' : '\n'));
   }
 
+  /** One line on stderr (a failed step's server message): escaped, password taken out. */
   protected warnLine(text: string): void {
-    process.stderr.write(redact(text, this.secrets) + '\n');
+    process.stderr.write(printable(redact(text)) + '\n');
   }
 
-  /** Text with this command's connection secrets taken out (for what leaves the process otherwise). */
+  /** Text with the connection's password taken out where a connection string could carry it (for what leaves the process otherwise). */
   protected redacted(text: string): string {
-    return redact(text, this.secrets);
+    return redact(text);
   }
 
   /** The exit code of a command that ends in `err`; apply --detailed-exitcode tells refusals apart. */
@@ -67,26 +68,31 @@ export abstract class GppartCommand extends Command {
     return super.finally(err);
   }
 
+  /**
+   * Every error as lines a person reads: an expected error's own lines (a list of problems), each
+   * escaped; a server's or an unexpected error's message on one line. Values inside messages are
+   * escaped where they are put in (printable()), so none can start a line of its own.
+   */
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     // oclif's own exits (this.exit(), --help, flag parsing) keep their behaviour.
     if (err instanceof Errors.ExitError) throw err;
     if (err.oclif && !(EXPECTED.some((c) => err instanceof c))) {
-      if (err.message) process.stderr.write(`Error: ${redact(err.message.split('\n')[0] ?? '', this.secrets)}\n`);
+      if (err.message) process.stderr.write(`Error: ${printable(redact(err.message.split('\n')[0] ?? ''))}\n`);
       // A mistyped flag is an error (1), never "changes pending" (2) for --detailed-exitcode.
       process.exitCode = 1;
       return;
     }
-    const message = redact(err.message || String(err), this.secrets);
+    const message = redact(err.message || String(err));
     if (err instanceof PolicyError) {
-      process.stderr.write(message + '\n');
+      process.stderr.write(printableLines(message) + '\n');
     } else if (EXPECTED.some((c) => err instanceof c)) {
-      process.stderr.write(`Error: ${message}\n`);
+      process.stderr.write(`Error: ${printableLines(message)}\n`);
     } else if ((err as { code?: string }).code && /^[0-9A-Z]{5}$/.test((err as { code?: string }).code!)) {
-      // A database error: its message is meant for people.
-      process.stderr.write(`Error: ${message.split('\n')[0]}\n`);
+      // A database error: its message is meant for people; one line, whatever names it quotes.
+      process.stderr.write(`Error: ${printable(message)}\n`);
     } else {
-      process.stderr.write(`Error: ${message.split('\n')[0]}\n(unexpected: please report it with GPPART_DEBUG=1 output)\n`);
-      if (process.env.GPPART_DEBUG) process.stderr.write(redact(err.stack ?? '', this.secrets) + '\n');
+      process.stderr.write(`Error: ${printable(message.split('\n')[0] ?? '')}\n(unexpected: please report it with GPPART_DEBUG=1 output)\n`);
+      if (process.env.GPPART_DEBUG) process.stderr.write(printableLines(redact(err.stack ?? '')) + '\n');
     }
     process.exitCode = this.errorExitCode(err);
     return;

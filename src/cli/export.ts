@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { ExportedFile, ScheduledJob } from '../export/job.js';
 import { scheduledJob } from '../export/job.js';
 import type { HostPaths } from '../export/crontab.js';
-import { loadPolicyFile, type LoadedPolicy } from '../workflow/planning.js';
+import { DEFAULT_POLICY_FILE, loadPolicyFile, type LoadedPolicy } from '../workflow/planning.js';
 import { TOOL_VERSION } from '../version.js';
 import { policyFlags } from './base.js';
 
@@ -28,15 +28,15 @@ export interface ExportInput extends LoadedPolicy {
   job: ScheduledJob;
 }
 
-export function readExportInput(config: string): ExportInput {
+export function readExportInput(config: string | undefined): ExportInput {
   const loaded = loadPolicyFile(config);
   return { ...loaded, job: scheduledJob(loaded.policy, TOOL_VERSION) };
 }
 
-export function hostPaths(input: ExportInput, flags: { bin: string; 'policy-path'?: string; 'env-file'?: string; config: string }): HostPaths {
+export function hostPaths(input: ExportInput, flags: { bin: string; 'policy-path'?: string; 'env-file'?: string; config?: string }): HostPaths {
   return {
     bin: flags.bin,
-    policyPath: flags['policy-path'] ?? resolve(flags.config),
+    policyPath: flags['policy-path'] ?? resolve(flags.config ?? DEFAULT_POLICY_FILE),
     envFile: flags['env-file'] ?? `/etc/gppart/${input.job.schedule.connection}.env`,
   };
 }

@@ -4,9 +4,7 @@ import { connectionFlags, GppartCommand, nowFlag, policyFlags, targetFlag } from
 import { wantsColor } from '../cli/output.js';
 import { askYes } from '../cli/prompt.js';
 import { serverInfo } from '../catalog/connection.js';
-import type { DialectDriver } from '../catalog/dialect.js';
-import { driverFor } from '../catalog/drivers.js';
-import { ApplyError, executePlan, type ApplyBudget, type ApplyResult } from '../apply/executor.js';
+import { ApplyError, checkMigrations, checkNotStale, executePlan, type ApplyBudget, type ApplyResult } from '../apply/executor.js';
 import { applyOutcome, errorOutcome, exitCode, type Outcome } from '../cli/exit-codes.js';
 import { postSummary, runSummary, worthNotifying } from '../notify/webhook.js';
 import { parseDuration } from '../policy/schedule.js';
@@ -14,10 +12,10 @@ import { isEmpty } from '../plan/plan.js';
 import { isDestructiveKind } from '../plan/model.js';
 import type { Plan as PlanDoc } from '../plan/model.js';
 import type { Policy } from '../policy/types.js';
-import { parsePolicyText } from '../policy/load.js';
 import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render/text.js';
-import { computePlan, loadPolicyFile, parseTargets, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
-import { planOf, readPlanFile, toPlanFile } from '../workflow/planfile.js';
+import { computePlan, loadPolicyFile, nowVersusToday, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
+import { planFileDifference, readPlanFile, toPlanFile, type LoadedPlanFile } from '../workflow/planfile.js';
+import { printable } from '../util/printable.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 import { join } from 'node:path';
 import type { LiveApplyView } from '../render/ink/live.js';
@@ -28,7 +26,9 @@ export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
   static override description = `Computes the plan (or reads PLANFILE written by \`gppart plan --out\`), shows it, asks for confirmation, then runs each step under a per-table advisory lock, with a journal row per step and a snapshot of each table before and after (in schema gppart and as JSON files under --state-dir). Finally it plans again and reports anything still pending.
 
-With PLANFILE it applies exactly that plan and refuses it if a table changed since it was made. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too.
+Everything that would refuse the apply is checked before the plan is shown or the question asked: a PLANFILE that is stale, made for another database, or not a plan gppart made; schema gppart missing or older than this gppart; an unknown --target; destructive steps or a now other than today under --auto-approve.
+
+With PLANFILE it applies exactly that plan: it plans again from the policy embedded in the file, for the file's now, against the database, and runs those steps only if they are the file's. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too. An apply whose now is not today says so in the question, and under --auto-approve needs --allow-now-override.
 
 Unattended runs: --max-steps and --max-duration stop it between steps (the next run goes on); --detailed-exitcode exits 0 nothing to do, 2 applied, 3 partly applied, 4 refused, 5 busy (a lock), 1 failed; GPPART_NOTIFY_URL receives a JSON summary of every run that applied, failed or was refused (docs/scheduling.md).`;
   static override examples = [
@@ -47,6 +47,7 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     ...targetFlag,
     'auto-approve': Flags.boolean({ description: 'Do not ask for confirmation.' }),
     'allow-destroy': Flags.boolean({ description: 'Permit destructive steps (drop) under --auto-approve.' }),
+    'allow-now-override': Flags.boolean({ description: "Permit, under --auto-approve, an apply whose now (--now, or the PLANFILE's) is not today." }),
     'state-dir': Flags.string({ description: 'Where to write the local JSON snapshots.', default: 'gppart-state', helpValue: 'DIR' }),
     'max-steps': Flags.integer({ description: 'Start at most this many steps in this run; the rest wait for the next one.', min: 1, helpValue: 'N' }),
     'max-duration': Flags.string({ description: 'Start no step after this much time (2h, 90m, 1h30m); a running step is never interrupted.', helpValue: 'DURATION' }),
@@ -74,60 +75,93 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
 
   private async applyRun(args: { planfile?: string }, flags: ApplyFlags, run: RunRecord): Promise<void> {
     const budget = budgetOf(flags);
-    let policy: Policy;
-    let plan: PlanDoc;
-    let planHash: string;
-    let driver: DialectDriver;
-    const session = await this.connect(flags['database-url'], 'gppart apply');
+    const autoApprove = flags['auto-approve'];
 
+    // What the command line and the files alone can refuse, before connecting.
+    let file: LoadedPlanFile | null = null;
+    let policy: Policy;
+    let policyText: { file: string; text: string } | null = null;
+    let now: string;
     if (args.planfile) {
-      if (flags.now || flags.target) throw new WorkflowError('--now and --target cannot be combined with a PLANFILE: the plan already fixes them');
-      const doc = readPlanFile(args.planfile);
-      plan = planOf(doc);
-      planHash = doc.planHash;
+      const fixed = [flags.config !== undefined && '-c', flags.now !== undefined && '--now', flags.target !== undefined && '--target'].filter(Boolean);
+      if (fixed.length) throw new WorkflowError(`${fixed.join(', ')} cannot be combined with a PLANFILE: the plan already fixes its policy, tables and now`);
+      file = readPlanFile(args.planfile);
+      policy = file.policy;
+      now = file.plan.now;
+    } else {
+      now = resolveNow(flags.now);
+      const loaded = loadPolicyFile(flags.config);
+      policy = selectTables(loaded.policy, flags.target);
+      policyText = { file: loaded.policy.file, text: loaded.text };
+    }
+    const when = nowVersusToday(now);
+    if (!when.isToday && autoApprove && !flags['allow-now-override']) {
+      throw new ApplyError(
+        `this apply is for now ${printable(now)}, not today (${when.today}); under --auto-approve that needs --allow-now-override (without --auto-approve the question says so)`,
+      );
+    }
+
+    // What the database can refuse, still before anything is shown: a plan file for another
+    // database, a stale plan, steps that are not what gppart derives, schema gppart missing.
+    const session = await this.connect(flags['database-url'], 'gppart apply');
+    if (file) {
+      const made = file.plan.server;
       const server = await serverInfo(session);
-      const otherDatabase = plan.server.databaseId !== undefined && server.databaseId !== undefined && !sameDatabase(plan.server.databaseId, server.databaseId);
-      if (server.database !== plan.server.database || server.dialect !== plan.server.dialect || otherDatabase) {
+      const otherDatabase = made.databaseId !== undefined && server.databaseId !== undefined && !sameDatabase(made.databaseId, server.databaseId);
+      if (server.database !== made.database || server.dialect !== made.dialect || otherDatabase) {
         throw new ApplyError(
-          `${args.planfile} was made for database ${plan.server.database} (${plan.server.dialect}, id ${plan.server.databaseId ?? '?'}) at ${plan.server.identity}, ` +
-            `not for ${server.database} (${server.dialect}, id ${server.databaseId ?? '?'}) at ${server.identity}`,
+          printable(
+            `${args.planfile} was made for database ${made.database} (${made.dialect}, id ${made.databaseId ?? '?'}) at ${made.identity}, ` +
+              `not for ${server.database} (${server.dialect}, id ${server.databaseId ?? '?'}) at ${server.identity}`,
+          ),
         );
       }
-      driver = driverFor(server.dialect);
-      const embedded = parsePolicyText(doc.policy.text, doc.policy.file);
-      const planned = new Set(plan.tables.map((t) => t.table));
-      policy = { ...embedded, tables: embedded.tables.filter((t) => planned.has(`${t.table.schema}.${t.table.name}`)) };
-    } else {
-      const loaded = loadPolicyFile(flags.config);
-      policy = selectTables(loaded.policy, parseTargets(flags.target));
-      const now = resolveNow(flags.now);
-      const run = await computePlan(session, policy, now);
-      plan = run.plan;
-      driver = run.driver;
-      planHash = toPlanFile(plan, { file: flags.config, text: loaded.text }).planHash;
     }
+    const derived = await computePlan(session, policy, now);
+    const driver = derived.driver;
+    if (file) {
+      checkNotStale(file.plan.tables, derived.actual);
+      const difference = planFileDifference(file.plan, derived.plan);
+      if (difference) {
+        throw new ApplyError(
+          `${printable(args.planfile!)}: refused: ${difference}; it is not the plan gppart derives from its embedded policy for this database at its now, so it was edited or not made by gppart: run gppart plan --out again`,
+        );
+      }
+    }
+    // What runs is always what gppart derived itself, never a call read from a file.
+    const plan = derived.plan;
+    const planHash = file ? file.doc.planHash : toPlanFile(plan, policyText!).planHash;
     run.plan = plan;
     run.planHash = planHash;
     run.policy = { file: policy.file, sha256: plan.policyHash };
+    const migrationsDir = join(PACKAGE_ROOT, 'sql', driver.sqlFolder);
+    const empty = isEmpty(plan);
+    if (!empty) await checkMigrations(session.client, migrationsDir, plan.server.database);
+    // From the kind, which fixes the call: a step cannot declare itself harmless.
+    const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => isDestructiveKind(s.kind)).map((s) => `${printable(t.table)}: ${s.kind}`));
+    if (!empty && autoApprove && destructive.length && !flags['allow-destroy']) {
+      throw new ApplyError(
+        `the plan has ${destructive.length} destructive step(s) (${destructive.slice(0, 3).join(', ')}${destructive.length > 3 ? ', …' : ''}); --auto-approve needs --allow-destroy to run them`,
+      );
+    }
 
     // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
     const tui = wantsColor();
     // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
     const ink = tui ? await import('../render/ink/live.js') : null;
     this.say(ink ? ink.planToTerminalString(plan) : renderPlanText(plan, { color: false }, (s) => driver.renderCall(s.call)));
-    if (isEmpty(plan)) return;
+    if (empty) return;
 
-    // From the kind, not the file's own flag: a plan file is not trusted to declare itself harmless.
-    const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => isDestructiveKind(s.kind) || s.destructive).map((s) => `${t.table}: ${s.kind}`));
-    if (flags['auto-approve']) {
-      if (destructive.length && !flags['allow-destroy']) {
-        throw new ApplyError(
-          `the plan has ${destructive.length} destructive step(s) (${destructive.slice(0, 3).join(', ')}${destructive.length > 3 ? ', …' : ''}); --auto-approve needs --allow-destroy to run them`,
-        );
-      }
+    const otherDay = when.isToday ? null : `now ${printable(now)} is not today (${when.today}): the steps are what the policy asks of that date, not of today`;
+    if (autoApprove) {
+      if (otherDay) this.say(`\nNOTE: ${otherDay}; --allow-now-override was given.`);
     } else {
       if (destructive.length) this.say(`This plan has ${destructive.length} destructive step(s): data will be removed from the database.`);
-      const ok = await askYes(`\nDo you want to perform these steps? Only 'yes' will be accepted.\nEnter 'yes' to apply: `);
+      if (otherDay) this.say(`\nWARNING: ${otherDay}.`);
+      const question = otherDay
+        ? `\nDo you want to perform these steps, planned for ${printable(now)} rather than today? Only 'yes' will be accepted.\nEnter 'yes' to apply: `
+        : `\nDo you want to perform these steps? Only 'yes' will be accepted.\nEnter 'yes' to apply: `;
+      const ok = await askYes(question);
       if (!ok) {
         this.say('Apply cancelled; nothing was changed.');
         process.exitCode = 1;
@@ -146,8 +180,8 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         }
       : {
           onStart: (id, total) => this.say(`\napply ${id}: ${total} step(s)`),
-          onStepStart: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table} …`),
-          onStepDone: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${e.table}: done in ${(e.ms / 1000).toFixed(2)} s, ${formatCount(e.rows)} rows`),
+          onStepStart: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${printable(e.table)} …`),
+          onStepDone: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${printable(e.table)}: done in ${(e.ms / 1000).toFixed(2)} s, ${formatCount(e.rows)} rows`),
           onStepFailed: (e) => this.warnLine(`  [${e.index}/${e.total}] ${e.step.kind} ${e.table}: FAILED after ${(e.ms / 1000).toFixed(2)} s: ${e.error}`),
         };
     let result: Awaited<ReturnType<typeof executePlan>>;
@@ -160,9 +194,9 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         client: who,
         toolVersion: TOOL_VERSION,
         stateDir: flags['state-dir'],
-        migrationsDir: join(PACKAGE_ROOT, 'sql', driver.sqlFolder),
+        migrationsDir,
         reintrospect: (tables) => readTables(session, driver, tables.map((t) => ({ schema: t.schema, name: t.name }))),
-        replan: async () => (await computePlan(session, policy, plan.now)).plan,
+        replan: async () => (await computePlan(session, policy, now)).plan,
         listener,
         budget,
       });
@@ -190,11 +224,11 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
       const limit = result.stoppedBy === 'max-steps' ? `--max-steps ${flags['max-steps']}` : `--max-duration ${flags['max-duration']}`;
       this.say(`Stopped by ${limit}: ${deferred.length} step(s) left for the next run.`);
     }
-    this.say(`Snapshots: ${result.snapshotFiles.join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
+    this.say(`Snapshots: ${result.snapshotFiles.map(printable).join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
     if (!isEmpty(result.replan)) {
       this.say(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
       for (const t of result.replan.tables) {
-        if (t.deferred) this.say(`  ${t.table}: ${t.deferred} step(s) deferred by max_steps_per_table`);
+        if (t.deferred) this.say(`  ${printable(t.table)}: ${t.deferred} step(s) deferred by max_steps_per_table`);
       }
     } else {
       this.say('A new plan is empty: the partitions match the policy.');

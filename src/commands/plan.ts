@@ -7,7 +7,8 @@ import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { driftLine } from '../render/drift.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { computePlan, loadPolicyFile, parseTargets, resolveNow, selectTables } from '../workflow/planning.js';
+import { computePlan, loadPolicyFile, resolveNow, selectTables } from '../workflow/planning.js';
+import { printable } from '../util/printable.js';
 import { toPlanFile, writePlanFile } from '../workflow/planfile.js';
 
 export default class Plan extends GppartCommand {
@@ -40,10 +41,10 @@ export default class Plan extends GppartCommand {
     const { flags } = await this.parse(Plan);
     const now = resolveNow(flags.now);
     const loaded = loadPolicyFile(flags.config);
-    const policy = selectTables(loaded.policy, parseTargets(flags.target));
+    const policy = selectTables(loaded.policy, flags.target);
     const session = await this.connect(flags['database-url'], 'gppart plan');
     const { plan, driver } = await computePlan(session, policy, now);
-    const doc = toPlanFile(plan, { file: flags.config, text: loaded.text });
+    const doc = toPlanFile(plan, { file: loaded.policy.file, text: loaded.text });
     if (flags.out) writePlanFile(flags.out, doc);
     const call = (s: Parameters<typeof driver.renderCall>[0]) => driver.renderCall(s);
     if (flags.format === 'json') {
@@ -57,10 +58,10 @@ export default class Plan extends GppartCommand {
       // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
       const { planToTerminalString } = await import('../render/ink/live.js');
       this.say(planToTerminalString(plan));
-      if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
+      if (flags.out) this.say(`Saved the plan to ${printable(flags.out)}; apply exactly it with: gppart apply ${printable(flags.out)}`);
     } else {
       this.say(renderPlanText(plan, { color: false }, (s) => call(s.call)));
-      if (flags.out) this.say(`Saved the plan to ${flags.out}; apply exactly it with: gppart apply ${flags.out}`);
+      if (flags.out) this.say(`Saved the plan to ${printable(flags.out)}; apply exactly it with: gppart apply ${printable(flags.out)}`);
     }
     if (flags['detailed-exitcode']) {
       if (!flags.format || flags.format === 'text') this.say(driftLine(plan));

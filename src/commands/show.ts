@@ -7,7 +7,8 @@ import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderApplyText, type JournalStep, type SnapshotPartition, type TableSnapshots } from '../render/history.js';
 import { wantsColor } from '../cli/output.js';
-import { planOf, readPlanFile } from '../workflow/planfile.js';
+import { readPlanFile } from '../workflow/planfile.js';
+import { printable } from '../util/printable.js';
 import { WorkflowError } from '../workflow/planning.js';
 
 export default class Show extends GppartCommand {
@@ -38,8 +39,9 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
       return;
     }
     if (!args.planfile) throw new WorkflowError('nothing to show: give a PLANFILE (from gppart plan --out) or --apply ID (from gppart history)');
-    const doc = readPlanFile(args.planfile);
-    const plan = planOf(doc);
+    // Checked whole before anything is shown: hash, embedded policy, and every step's call
+    // against its kind and partitions, so what is shown is what apply would run.
+    const { doc, plan } = readPlanFile(args.planfile);
     const driver = driverFor(plan.server.dialect);
     switch (flags.format) {
       case 'json':
@@ -53,7 +55,7 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
         break;
       default:
         this.say(renderPlanText(plan, { color: wantsColor() }, (s) => driver.renderCall(s.call)));
-        this.say(`Plan hash ${doc.planHash}; apply exactly it with: gppart apply ${args.planfile}`);
+        this.say(`Plan hash ${doc.planHash}; apply exactly it with: gppart apply ${printable(args.planfile)}`);
     }
   }
 

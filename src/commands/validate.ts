@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { GppartCommand, policyFlags } from '../cli/base.js';
 import { PolicyError } from '../policy/types.js';
-import { loadPolicyFile } from '../workflow/planning.js';
+import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../workflow/planning.js';
+import { printable } from '../util/printable.js';
 
 export default class Validate extends GppartCommand {
   static override summary = 'Check a policy file without touching a database.';
@@ -15,13 +16,14 @@ export default class Validate extends GppartCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
+    const file = flags.config ?? DEFAULT_POLICY_FILE;
     if (flags.format === 'json') {
       try {
         const { policy } = loadPolicyFile(flags.config);
-        this.say(JSON.stringify({ valid: true, file: flags.config, tables: policy.tables.length, issues: [] }, null, 2));
+        this.say(JSON.stringify({ valid: true, file, tables: policy.tables.length, issues: [] }, null, 2));
       } catch (err) {
         if (err instanceof PolicyError) {
-          this.say(JSON.stringify({ valid: false, file: flags.config, issues: err.issues }, null, 2));
+          this.say(JSON.stringify({ valid: false, file, issues: err.issues }, null, 2));
           process.exitCode = 1;
           return;
         }
@@ -32,6 +34,6 @@ export default class Validate extends GppartCommand {
     const { policy } = loadPolicyFile(flags.config);
     const bands = policy.tables.reduce((n, t) => n + t.layout.length, 0);
     const converted = policy.convertedFrom ? ' (converted from the original Partition tools format)' : '';
-    this.say(`${flags.config}: valid${converted}: ${policy.tables.length} table(s), ${bands} band(s)`);
+    this.say(`${printable(file)}: valid${converted}: ${policy.tables.length} table(s), ${bands} band(s)`);
   }
 }

@@ -40,7 +40,7 @@ describe('data safety of apply (CLI, real server)', () => {
     writeFileSync(f, text);
     return f;
   }
-  const applyArgs = (f: string) => ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')];
+  const applyArgs = (f: string) => ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(dir, 'state')];
 
   async function planJson(f: string) {
     const r = await runCli(['plan', '-c', f, '--now', NOW, '--format', 'json'], { env });

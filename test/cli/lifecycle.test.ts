@@ -88,7 +88,7 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
   });
 
   it('plan before init still works, apply before init is refused with advice', async () => {
-    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy'], { env });
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-now-override', '--allow-destroy'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/gppart init/);
   });
@@ -137,7 +137,7 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
   });
 
   it('--auto-approve without --allow-destroy refuses a plan that drops', async () => {
-    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve'], { env });
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-now-override'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--allow-destroy/);
     const n = await db.client.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = '${QT.replace(/'/g, "''")}'::regclass`);
@@ -156,7 +156,7 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     const p = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--out', planFile], { env });
     expect(p.code).toBe(0);
     await db.client.query(`CREATE TABLE ${QS}."sneaky" PARTITION OF ${QT} FOR VALUES FROM ('2030-01-01') TO ('2030-02-01')`);
-    const r = await runCli(['apply', planFile, '--auto-approve', '--allow-destroy'], { env });
+    const r = await runCli(['apply', planFile, '--auto-approve', '--allow-now-override', '--allow-destroy'], { env });
     await db.client.query(`DROP TABLE ${QS}."sneaky"`);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stale/);
@@ -169,22 +169,27 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     const doc = JSON.parse(readFileSync(planFile, 'utf8'));
     doc.tables[0].steps[0].call.args[3] = 'public';
     writeFileSync(planFile, JSON.stringify(doc));
-    const r = await runCli(['apply', planFile, '--auto-approve', '--allow-destroy'], { env });
+    const r = await runCli(['apply', planFile, '--auto-approve', '--allow-now-override', '--allow-destroy'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/modified/);
   });
 
-  it('a drop marked harmless in a re-hashed plan file still needs --allow-destroy', async () => {
+  it('a drop marked harmless in a re-hashed plan file is refused; a true plan with a drop needs --allow-destroy', async () => {
     const planFile = join(dir, 'harmless.json');
     await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--out', planFile], { env });
-    const { planOf, toPlanFile, writePlanFile } = await import('../../src/workflow/planfile.js');
+    const { toPlanFile, writePlanFile } = await import('../../src/workflow/planfile.js');
     const doc = JSON.parse(readFileSync(planFile, 'utf8'));
-    const plan = planOf(doc);
+    const { planHash: _h, policy, ...plan } = doc;
     for (const s of plan.tables[0]!.steps) s.destructive = false;
-    writePlanFile(planFile, toPlanFile(plan, doc.policy));
-    const r = await runCli(['apply', planFile, '--auto-approve'], { env });
+    const harmless = join(dir, 'harmless-edited.json');
+    writePlanFile(harmless, toPlanFile(plan, policy));
+    const r = await runCli(['apply', harmless, '--auto-approve', '--allow-now-override'], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/1 destructive step\(s\) \(.*: drop\); --auto-approve needs --allow-destroy/);
+    expect(r.stderr).toMatch(/^Error: .*harmless-edited\.json: refused: .* step 1 \(drop\) is marked destructive: false, but a drop is destructive;[^\n]*\n$/);
+    const honest = await runCli(['apply', planFile, '--auto-approve', '--allow-now-override'], { env });
+    expect(honest.code).toBe(1);
+    expect(honest.stdout).toBe('');
+    expect(honest.stderr).toMatch(/1 destructive step\(s\) \(.*: drop\); --auto-approve needs --allow-destroy/);
   });
 
   it('a mistyped flag is an error (exit 1), never "changes pending" (2)', async () => {
@@ -200,7 +205,7 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     const [k1, k2] = tableLockKey(`${SCHEMA}.${TABLE}`);
     await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', [k1, k2]);
     try {
-      const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy'], { env });
+      const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-now-override', '--allow-destroy'], { env });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/locked by gppart apply 4242 \(pid \d+/);
     } finally {
@@ -212,7 +217,7 @@ describe('gppart CLI lifecycle on PostgreSQL', () => {
     const before = await counts();
     const dropped = await db.client.query(`SELECT count(*) AS n, coalesce(sum(amount),0)::text AS s FROM ${QS}."old ""2020"""`);
     const stateDir = join(dir, 'state');
-    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-destroy', '--state-dir', stateDir], { env });
+    const r = await runCli(['apply', '-c', policyFile, '--now', '2026-11-25', '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', stateDir], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/A new plan is empty/);
@@ -356,7 +361,7 @@ describe('a plan file applied to another database of the same name', () => {
       // The same name, the same tables, the same layout: only the database's identity differs.
       await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
       await setup();
-      const r = await runCli(['apply', planFile, '--auto-approve'], { env: { GPPART_DATABASE_URL: url } });
+      const r = await runCli(['apply', planFile, '--auto-approve', '--allow-now-override'], { env: { GPPART_DATABASE_URL: url } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`was made for database ${name} \\(postgres, id \\d+/\\d+\\) at .* not for ${name} \\(postgres, id \\d+/\\d+\\)`));
     } finally {
@@ -412,7 +417,7 @@ describe('--target', () => {
     const plan = await runCli(['plan', '-c', f, '--now', '2026-11-25', '--format', 'json', '--target', 'public.b'], { env });
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout).tables.map((t: { table: string }) => t.table)).toEqual(['public.b']);
-    const apply = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--target', 'b', '--state-dir', join(dir, 's')], { env });
+    const apply = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--allow-now-override', '--target', 'b', '--state-dir', join(dir, 's')], { env });
     expect(apply.code).toBe(0);
     const counts = await db.client.query(
       `SELECT inhparent::regclass::text AS t, count(*)::int AS n FROM pg_inherits WHERE inhparent IN ('public.a'::regclass, 'public.b'::regclass) GROUP BY 1 ORDER BY 1`,
@@ -420,7 +425,7 @@ describe('--target', () => {
     expect(counts.rows).toEqual([{ t: 'a', n: 1 }, { t: 'b', n: 2 }]);
     const unknown = await runCli(['plan', '-c', f, '--target', 'public.c'], { env });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/--target public\.c: no such table in .*p\.yaml/);
+    expect(unknown.stderr).toMatch(/--target public\.c: public\.c is not a table of .*p\.yaml \(it has public\.a, public\.b\)/);
   });
 });
 
@@ -445,7 +450,7 @@ describe('default_partition: ensure', () => {
       const dir = mkdtempSync(join(tmpdir(), 'gppart-cli-outdated-'));
       const f = join(dir, 'p.yaml');
       writeFileSync(f, `version: 1\ntables:\n  - table: public.e\n    layout:\n      - { from: -2 months, to: +1 month, every: 1 month }\n    default_partition: ensure\n`);
-      const r = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--state-dir', join(dir, 's')], { env: { GPPART_DATABASE_URL: db.url } });
+      const r = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--allow-now-override', '--state-dir', join(dir, 's')], { env: { GPPART_DATABASE_URL: db.url } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/older than this gppart \(007_create_default\.sql not applied, or changed since\); run gppart init first/);
     } finally {
@@ -461,7 +466,7 @@ describe('default_partition: ensure', () => {
     writeFileSync(f, `version: 1\ntables:\n  - table: public.e\n    layout:\n      - { from: -2 months, to: +1 month, every: 1 month }\n    default_partition: ensure\n`);
     const plan = await runCli(['plan', '-c', f, '--now', '2026-11-25'], { env });
     expect(plan.stdout).toMatch(/\+ split +create DEFAULT partition e_default/);
-    const r = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--state-dir', join(dir, 's')], { env });
+    const r = await runCli(['apply', '-c', f, '--now', '2026-11-25', '--auto-approve', '--allow-now-override', '--state-dir', join(dir, 's')], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const def = await db.client.query(`SELECT partdefid::regclass::text AS d, has_table_privilege('public', partdefid, 'SELECT') AS granted FROM pg_partitioned_table WHERE partrelid = 'public.e'::regclass`);

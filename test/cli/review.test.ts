@@ -107,7 +107,7 @@ describe('gppart plan review and audit', () => {
 
   it('after apply, history lists it and show --apply gives the layout diff and timed steps', async () => {
     expect((await runCli(['init'], { env })).code).toBe(0);
-    const a = await runCli(['apply', planFile, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')], { env });
+    const a = await runCli(['apply', planFile, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(dir, 'state')], { env });
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
     expect(a.stdout).not.toMatch(ESC);

@@ -86,10 +86,17 @@ describe('connection helpers', () => {
     expect(resolveConnection(undefined, {}).url).toBeUndefined();
   });
 
-  it('redacts passwords in URLs, keyword strings and known secrets', () => {
+  it('redacts the password where a connection string puts it: URLs (also with @ inside), query parameters, keyword strings', () => {
     expect(redact('cannot reach postgres://bob:hunter2@db:5432/x')).toBe('cannot reach postgres://bob:***@db:5432/x');
+    expect(redact('cannot reach postgres://bob:p@ss@db:5432/x')).toBe('cannot reach postgres://bob:***@db:5432/x');
+    expect(redact('postgres://db/x?user=bob&password=hunter2&sslmode=require')).toBe('postgres://db/x?user=bob&password=***&sslmode=require');
     expect(redact("host=db password='a b c' user=x")).toBe('host=db password=*** user=x');
-    expect(redact('auth failed for s3cret!', ['s3cret!'])).toBe('auth failed for ***');
+    expect(redact("host=db password='it\\'s' user=x")).toBe('host=db password=*** user=x');
+  });
+
+  it('never masks a name that merely contains the password (no substring redaction)', () => {
+    // With the password "test", every "test" used to become "***": schemas, tables, users.
+    expect(redact('relation "test_part.sales_test" does not exist; user test')).toBe('relation "test_part.sales_test" does not exist; user test');
   });
 });
 

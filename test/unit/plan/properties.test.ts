@@ -5,6 +5,7 @@ import { floorKey, isAligned, localMidnightToKey, nextBoundary, resolveOffset, t
 import { planTable } from '../../../src/plan/diff.js';
 import type { ActualPartition, ActualTable, Every, KeyRange, KeyType, StorageKind } from '../../../src/plan/model.js';
 import { buildPlan, canonicalJson } from '../../../src/plan/plan.js';
+import { callFor, storageArgIndex } from '../../../src/plan/call.js';
 import { simulateSteps, subtractRanges, unionRanges } from '../../../src/plan/simulate.js';
 import { targetLayout } from '../../../src/plan/target.js';
 import type { Band, Policy, RelativeOffset, TablePolicy } from '../../../src/policy/types.js';
@@ -270,6 +271,22 @@ describe('planner invariants', () => {
         expect(JSON.parse(JSON.stringify(a))).toEqual(a);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('calls derived from steps', () => {
+  it('(f) every call the planner makes is callFor(kind, table, reads, produces): a plan file can be checked against its data', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ policy, actual, now }) => {
+        const plan = planTable(policy, actual, now);
+        for (const s of plan.steps) {
+          const at = storageArgIndex(s);
+          const storage = at === null ? null : (s.call.args[at] as string | null);
+          expect(callFor(s, actual.table, storage)).toEqual(s.call);
+        }
+      }),
+      RUNS,
     );
   });
 });

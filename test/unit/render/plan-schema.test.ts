@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { planFileProblem, readPlanFile, toPlanFile, writePlanFile } from '../../../src/workflow/planfile.js';
-import { POLICY_TEXT, samplePlan } from './sample-plan.js';
+import { samplePlan, samplePolicyText } from './sample-plan.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/plan.schema.json', import.meta.url), 'utf8'));
 
 describe('schemas/plan.schema.json', () => {
   const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
-  const doc = JSON.parse(JSON.stringify(toPlanFile(samplePlan({ exclusive: true }), { file: 'gppart.yaml', text: POLICY_TEXT })));
+  const doc = JSON.parse(JSON.stringify(toPlanFile(samplePlan({ exclusive: true }), { file: 'gppart.yaml', text: samplePolicyText({ exclusive: true }) })));
 
   it('accepts a plan file built by the planner', () => {
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -29,7 +29,7 @@ describe('schemas/plan.schema.json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gppart-schema-'));
     const good = join(dir, 'good.json');
     writePlanFile(good, doc);
-    expect(readPlanFile(good).planHash).toBe(doc.planHash);
+    expect(readPlanFile(good).doc.planHash).toBe(doc.planHash);
     const bad = structuredClone(doc);
     bad.tables[0].steps[1].call.args.push(42);
     bad.tables[0].steps[0].surprise = true;
