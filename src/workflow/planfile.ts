@@ -165,6 +165,12 @@ function checkPlanData(where: string, plan: Plan, embedded: { file: string; text
     const tp = policy.tables.find((p) => p.table.schema === t.schema && p.table.name === t.name);
     if (!tp) throw refused(where, `table ${label} is not in its embedded policy`);
     planned.push(tp);
+    if (t.lock.mode !== tp.lock.mode || t.lock.timeoutMs !== tp.lock.timeoutMs) {
+      throw refused(where, `${label}: its lock settings ${shown(t.lock)} are not its embedded policy's ${shown(tp.lock)}`);
+    }
+    if (tp.maxStepsPerTable > 0 && t.steps.length > tp.maxStepsPerTable) {
+      throw refused(where, `${label} has ${t.steps.length} steps; its embedded policy allows ${tp.maxStepsPerTable} per apply (max_steps_per_table)`);
+    }
     const target = targetOf(where, tp, t, plan.now);
     for (const [i, step] of t.steps.entries()) {
       const at = `${label} step ${i + 1} (${step.kind})`;
