@@ -1,7 +1,8 @@
 // The stored-function call of a step, derived from what the step says it does: its kind, its
-// table, the partitions it reads and the ones it produces. One function per kind, the inverse of
-// how the planner fills a step, so the call a plan runs can always be re-derived from the plan's
-// data: a plan file is data, not code, and a call that does not follow from its step is refused.
+// table, the partitions it reads and the ones it produces. One function per kind, and the one
+// source of every call: the planner's passes build their steps' calls with it, and a plan file's
+// calls are checked against it, so a plan file is data, not code, and a call that does not follow
+// from its step is refused.
 import type { PartitionRef, ProcedureCall, QualifiedName, Step, StepKind } from './model.js';
 
 /** A step whose parts do not fit its kind (a plan file edited by hand, or a planner bug). */

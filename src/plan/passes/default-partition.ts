@@ -2,6 +2,7 @@
 // does not want there.
 import type { ActualPartition, Step } from '../model.js';
 import { partitionRef } from '../refs.js';
+import { callFor } from '../call.js';
 import { withPrefix } from '../target.js';
 import type { PlanContext } from './context.js';
 
@@ -16,14 +17,13 @@ export function ensureDefaultPass(ctx: PlanContext): { steps: Step[]; defaultPar
   const { schema, tableName } = ctx;
   const name = ctx.names.allocate(withPrefix(tableName, 'default'));
   const created: ActualPartition = { table: { schema, name }, isDefault: true, tablespace: null, storage: 'heap', rowEstimate: 0, bytes: 0 };
+  const shape = { kind: 'split' as const, reads: [], produces: [partitionRef(ctx.keyType, created)] };
   const step: Step = {
-    kind: 'split',
-    reads: [],
-    produces: [partitionRef(ctx.keyType, created)],
+    ...shape,
     reason: 'default_partition: ensure: the table has no DEFAULT partition, so a row outside every partition would be refused',
     estimatedRows: 0,
     estimatedBytes: 0,
-    call: { name: 'gppart.create_default', args: [schema, tableName, name, null] },
+    call: callFor(shape, { schema, name: tableName }),
     destructive: false,
   };
   return { steps: [step], defaultPartition: created };

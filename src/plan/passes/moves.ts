@@ -1,24 +1,21 @@
 // A partition whose bounds are already right but whose tablespace is not: move it.
 import type { Step, TargetPartition } from '../model.js';
 import { partitionRef } from '../refs.js';
+import { callFor } from '../call.js';
 import { describeBand } from '../target.js';
 import type { BoundedPartition, PlanContext } from './context.js';
 
 /** The move `p` needs to sit where `t` wants it, or null. A policy naming no tablespace wants none. */
 export function moveStep(ctx: PlanContext, p: BoundedPartition, t: TargetPartition): Step | null {
   if (t.tablespace === null || sameTablespace(p.tablespace, t.tablespace)) return null;
-  const { schema, tableName, lit } = ctx;
+  const { schema, tableName } = ctx;
+  const shape = { kind: 'move' as const, reads: [partitionRef(ctx.keyType, p)], produces: [{ ...partitionRef(ctx.keyType, p), tablespace: t.tablespace }] };
   return {
-    kind: 'move',
-    reads: [partitionRef(ctx.keyType, p)],
-    produces: [{ ...partitionRef(ctx.keyType, p), tablespace: t.tablespace }],
+    ...shape,
     reason: `${describeBand(ctx.policy, t.band)} wants ${ctx.rtext(t.range)} in tablespace ${t.tablespace}; it is in ${p.tablespace ?? 'pg_default'}`,
     estimatedRows: p.rowEstimate,
     estimatedBytes: p.bytes,
-    call: {
-      name: 'gppart.move_partition',
-      args: [schema, tableName, p.table.schema, p.table.name, lit(p.range.from), lit(p.range.to), t.tablespace],
-    },
+    call: callFor(shape, { schema, name: tableName }),
     destructive: false,
   };
 }

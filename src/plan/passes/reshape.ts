@@ -5,6 +5,7 @@
 import { bytesIn, fractionIn, rowsIn } from '../estimates.js';
 import type { ActualPartition, KeyRange, Step, TargetPartition } from '../model.js';
 import { newPartitionRef, partitionRef } from '../refs.js';
+import { callFor } from '../call.js';
 import { subtractRanges, unionRanges } from '../simulate.js';
 import { overlapComponents, type Component } from './components.js';
 import type { BoundedPartition, OrderedStep, PlanContext } from './context.js';
@@ -41,7 +42,7 @@ export function reshapePass(ctx: PlanContext, live: readonly BoundedPartition[],
 
 /** The one merge that rewrites a group's sources into its targets, or null (with a warning or a blocking reason). */
 export function mergeStep(ctx: PlanContext, { sources, targets }: Component, def: ActualPartition | null): OrderedStep | null {
-  const { policy, schema, tableName, rtext, lit } = ctx;
+  const { policy, schema, tableName, rtext } = ctx;
   const sourceUnion = unionRanges(sources.map((s) => s.range));
   const targetUnion = unionRanges(targets.map((t) => t.range));
   const excess = subtractRanges(sourceUnion, targetUnion);
@@ -92,31 +93,21 @@ export function mergeStep(ctx: PlanContext, { sources, targets }: Component, def
       : []),
     ...clipNotes(targets),
   ];
+  const shape = {
+    kind: 'merge' as const,
+    reads: readParts.map((p) => partitionRef(ctx.keyType, p)),
+    produces: targets.map((t, i) => newPartitionRef(ctx.keyType, schema, names[i]!, t)),
+  };
   return {
     from: span.from,
     step: {
-      kind: 'merge',
-      reads: readParts.map((p) => partitionRef(ctx.keyType, p)),
-      produces: targets.map((t, i) => newPartitionRef(ctx.keyType, schema, names[i]!, t)),
+      ...shape,
       reason: `${bandWants(ctx, targets)}; ${notes.join('; ')}`,
       estimatedRows: sources.reduce((s, p) => s + p.rowEstimate, 0) + fromDefault(rowsIn),
       estimatedBytes: sources.reduce((s, p) => s + p.bytes, 0) + fromDefault(bytesIn),
-      call: {
-        name: 'gppart.merge_partitions',
-        args: [
-          schema,
-          tableName,
-          readParts.map((p) => p.table.schema),
-          readParts.map((p) => p.table.name),
-          targets.map((t) => lit(t.range.from)),
-          targets.map((t) => lit(t.range.to)),
-          names,
-          // A policy that names no tablespace passes NULL: the function then uses the parent's
-          // tablespace, or the database default, whichever that is on this server.
-          targets.map((t) => t.tablespace),
-          storages[0] ?? null,
-        ],
-      },
+      // A policy that names no tablespace passes NULL: the function then uses the parent's
+      // tablespace, or the database default, whichever that is on this server.
+      call: callFor(shape, { schema, name: tableName }, storages[0] ?? null),
       destructive: false,
     },
   };

@@ -276,7 +276,7 @@ describe('planner invariants', () => {
 });
 
 describe('calls derived from steps', () => {
-  it('(f) every call the planner makes is callFor(kind, table, reads, produces): a plan file can be checked against its data', () => {
+  it('(f) every call the planner makes is callFor(kind, table, reads, produces), so a plan file can be checked against its data', () => {
     fc.assert(
       fc.property(scenarioArb, ({ policy, actual, now }) => {
         const plan = planTable(policy, actual, now);
