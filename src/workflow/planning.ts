@@ -51,7 +51,7 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
  * rather than planning for another day. `label` names where it came from in the message.
  */
 export function parseNow(text: string, label = '--now'): string {
-  const bad = (why: string) => new WorkflowError(`${label} ${JSON.stringify(printable(text)).slice(1, -1)}: ${why}`);
+  const bad = (why: string) => new WorkflowError(`${label} ${printable(text)}: ${why}`);
   if (text === '') throw new WorkflowError(`${label} is empty: give a date YYYY-MM-DD or an ISO timestamp such as 2026-01-31T06:00Z`);
   const m = NOW_SHAPE.exec(text);
   if (!m) throw bad('expected a date YYYY-MM-DD or an ISO timestamp YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]');
