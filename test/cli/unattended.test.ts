@@ -58,7 +58,7 @@ describe('unattended apply (CLI, real server)', () => {
     return f;
   }
   const apply = (f: string, ...extra: string[]) =>
-    runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--detailed-exitcode', '--state-dir', join(dir, 'state'), ...extra], { env });
+    runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--detailed-exitcode', '--state-dir', join(dir, 'state'), ...extra], { env });
   /** The notifications one run sent (the server has answered each before the CLI exits). */
   async function run(p: Promise<CliResult>): Promise<{ r: CliResult; sent: Notification[] }> {
     notified.length = 0;
@@ -128,7 +128,7 @@ describe('unattended apply (CLI, real server)', () => {
     expect(first.sent[0]!.rows).toBeGreaterThan(0);
 
     // Without --detailed-exitcode a run stopped by its budget is a success.
-    const plain = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--max-steps', '1', '--state-dir', join(dir, 'state')], { env });
+    const plain = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--max-steps', '1', '--state-dir', join(dir, 'state')], { env });
     expect(plain.code).toBe(0);
 
     const rest = await run(apply(f));
@@ -181,13 +181,13 @@ describe('unattended apply (CLI, real server)', () => {
       steps: { planned: 7, done: 0, failed: 0, skipped: 0, deferred: 0, refused: 7 },
       message: 'the plan has 1 destructive step(s) (refuse.q: drop); --auto-approve needs --allow-destroy to run them',
     });
-    const plain = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve'], { env });
+    const plain = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override'], { env });
     expect(plain.code).toBe(1);
 
     const planFile = join(dir, 'refuse-plan.json');
     expect((await runCli(['plan', '-c', f, '--now', NOW, '--out', planFile, '--format', 'json'], { env })).code).toBe(0);
     await addPartition(c, 'refuse', 'q', 'q_2012', '2012-01-01', '2013-01-01');
-    const stale = await run(runCli(['apply', planFile, '--auto-approve', '--allow-destroy', '--detailed-exitcode', '--state-dir', join(dir, 'state')], { env }));
+    const stale = await run(runCli(['apply', planFile, '--auto-approve', '--allow-now-override', '--allow-destroy', '--detailed-exitcode', '--state-dir', join(dir, 'state')], { env }));
     expect(stale.r.code).toBe(EXIT.refused);
     expect(stale.r.stderr).toMatch(/^Error: the plan is stale; run gppart plan again\./);
     expect(stale.sent.map((n) => n.status)).toEqual(['refused']);
@@ -199,7 +199,7 @@ describe('unattended apply (CLI, real server)', () => {
     try {
       await monthlyTable(fresh.client, 'n', 'q');
       const f = policy('noinit', quarterly('n.q'));
-      const r = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--detailed-exitcode', '--state-dir', join(dir, 'state')], {
+      const r = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--detailed-exitcode', '--state-dir', join(dir, 'state')], {
         env: { ...env, GPPART_DATABASE_URL: fresh.url },
       });
       expect(r.code).toBe(EXIT.refused);
@@ -268,7 +268,7 @@ describe('unattended apply (CLI, real server)', () => {
     const port = (spare.address() as AddressInfo).port;
     await new Promise((r) => spare.close(r));
     const f = policy('down', quarterly('down.q'));
-    const r = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--detailed-exitcode', '--state-dir', join(dir, 'state')], {
+    const r = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--detailed-exitcode', '--state-dir', join(dir, 'state')], {
       env: { ...env, GPPART_NOTIFY_URL: `http://127.0.0.1:${port}/hooks/T0KEN` },
     });
     expect(r.code).toBe(EXIT.changes);
@@ -280,7 +280,7 @@ describe('unattended apply (CLI, real server)', () => {
     const f = policy('noconn', quarterly('x.q'));
     const url = new URL(db.url);
     url.port = '1';
-    const { r, sent } = await run(runCli(['apply', '-c', f, '--auto-approve', '--detailed-exitcode'], { env: { ...env, GPPART_DATABASE_URL: url.toString() } }));
+    const { r, sent } = await run(runCli(['apply', '-c', f, '--auto-approve', '--allow-now-override', '--detailed-exitcode'], { env: { ...env, GPPART_DATABASE_URL: url.toString() } }));
     expect(r.code).toBe(EXIT.failed);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ status: 'failed', apply_id: null, database: null });
