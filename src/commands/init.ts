@@ -4,6 +4,7 @@ import { serverInfo } from '../catalog/connection.js';
 import { driverFor } from '../catalog/drivers.js';
 import { migrate } from '../catalog/migrations.js';
 import { PACKAGE_ROOT } from '../version.js';
+import { printable } from '../util/printable.js';
 
 export default class Init extends GppartCommand {
   static override summary = 'Install or upgrade schema gppart (functions, journal, snapshots) in the database.';
@@ -20,6 +21,6 @@ export default class Init extends GppartCommand {
     const result = await migrate(session.client, join(PACKAGE_ROOT, 'sql', driver.sqlFolder));
     for (const m of result.applied) this.say(`applied ${m}`);
     const state = result.applied.length ? `installed ${result.applied.length} migration(s)` : 'already up to date';
-    this.say(`gppart schema on ${server.version} (${server.dialect}), database ${server.database}: ${state} (${result.applied.length + result.alreadyApplied.length} in all)`);
+    this.say(printable(`gppart schema on ${server.version} (${server.dialect}), database ${server.database}: ${state} (${result.applied.length + result.alreadyApplied.length} in all)`));
   }
 }
