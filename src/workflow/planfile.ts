@@ -153,6 +153,14 @@ function checkPlanData(where: string, plan: Plan, embedded: { file: string; text
     const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more)` : '';
     throw refused(where, `its embedded policy is not valid: ${printable(formatIssue(err.issues[0]!))}${more}`);
   }
+  return checkPlanSteps(where, plan, policy);
+}
+
+/**
+ * The checks of a plan against a parsed policy (exported for the planner's property tests: every
+ * plan the planner makes passes them). Returns the policy restricted to the plan's tables.
+ */
+export function checkPlanSteps(where: string, plan: Plan, policy: Policy): Policy {
   const seen = new Set<string>();
   const planned: TablePolicy[] = [];
   const counts = Object.fromEntries(STEP_KINDS.map((k) => [k, 0])) as Plan['summary'];

@@ -6,6 +6,7 @@ import { planTable } from '../../../src/plan/diff.js';
 import type { ActualPartition, ActualTable, Every, KeyRange, KeyType, StorageKind } from '../../../src/plan/model.js';
 import { buildPlan, canonicalJson } from '../../../src/plan/plan.js';
 import { callFor, storageArgIndex } from '../../../src/plan/call.js';
+import { checkPlanSteps } from '../../../src/workflow/planfile.js';
 import { simulateSteps, subtractRanges, unionRanges } from '../../../src/plan/simulate.js';
 import { targetLayout } from '../../../src/plan/target.js';
 import type { Band, Policy, RelativeOffset, TablePolicy } from '../../../src/policy/types.js';
@@ -285,6 +286,23 @@ describe('calls derived from steps', () => {
           const storage = at === null ? null : (s.call.args[at] as string | null);
           expect(callFor(s, actual.table, storage)).toEqual(s.call);
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('(g) every plan the planner makes passes the checks show and apply make of a plan file', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ policy, actual, now }) => {
+        const p: Policy = { version: 1, file: 'p.yaml', hash: 'abc', tables: [policy] };
+        const plan = buildPlan({
+          policy: p,
+          actual: new Map([['sales.orders', actual]]),
+          server: { dialect: 'postgres', version: 'PostgreSQL 17', database: 'd', identity: 'h:5432/d' },
+          now,
+          toolVersion: '0.1.0',
+        });
+        expect(() => checkPlanSteps('plan.json', plan, p)).not.toThrow();
       }),
       RUNS,
     );
