@@ -95,7 +95,7 @@ tables:
       for (const line of r.stdout.split('\n')) expect(line.trimStart(), format).not.toMatch(/^\\!/);
       if (format !== 'json') expect(r.stdout, format).toContain(`evil\\n\\! touch ${MARKER}-table\\n`);
     }
-  });
+  }, 300_000);
 
   it('the sql script (plan and show alike) runs in psql without running a shell command, and does what the plan says', async () => {
     const planFile = join(dir, 'plan.json');
@@ -128,5 +128,5 @@ tables:
     );
     expect(moved.rows.map((r) => r.relname)).toEqual([`evil${inject('table')}_p2025q3`, `evil${inject('table')}_p2025q4`, `q2${inject('q2')}`]);
     expect(readFileSync(file, 'utf8')).toBe(script);
-  });
+  }, 300_000);
 });

@@ -63,7 +63,7 @@ describe('command-line input (CLI, real server)', () => {
     const r = await runCli(['apply', '-c', policyFile, '--now', NOW, '--target', 'sales.orders'], { env, input: 'yes\n' });
     refusedUpFront(r, /schema gppart is not installed in database .*; run gppart init first/);
     expect((await runCli(['init'], { env })).code).toBe(0);
-  });
+  }, 300_000);
 
   it('--target reads names as the policy does: quoted, case-folded, with "did you mean"', async () => {
     const r = await runCli(
@@ -79,7 +79,7 @@ describe('command-line input (CLI, real server)', () => {
     );
     // A value with a newline stays on its line: it cannot fake a second problem.
     refusedUpFront(await runCli(['plan', '-c', policyFile, '--target', 'x\nFAKE.yaml:1:1 version: bad'], { env }), /--target x\\nFAKE\.yaml:1:1 version: bad: /);
-  });
+  }, 300_000);
 
   it('a table the database lacks is named with the policy file, line and column', async () => {
     const f = join(dir, 'missing.yaml');
@@ -87,14 +87,14 @@ describe('command-line input (CLI, real server)', () => {
     const r = await runCli(['plan', '-c', f, '--now', NOW], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error: .*missing\.yaml:16:5 tables\[4\]\.table: sales\.missing: table not found$/m);
-  });
+  }, 300_000);
 
   it('flags that a plan file fixes are refused with it, -c included', async () => {
     const planFile = join(dir, 'fixed.json');
     expect((await runCli(['plan', '-c', policyFile, '--now', NOW, '--out', planFile], { env })).code).toBe(0);
     refusedUpFront(await runCli(['apply', planFile, '-c', policyFile], { env }), /-c cannot be combined with a PLANFILE/);
     refusedUpFront(await runCli(['apply', planFile, '--now', NOW, '--target', 'sales.orders'], { env }), /--now, --target cannot be combined with a PLANFILE/);
-  });
+  }, 300_000);
 
   it('empty and invalid values are errors, each naming what is wrong', async () => {
     refusedUpFront(await runCli(['plan', '-c', policyFile, '--now', ''], { env }), /--now is empty/);
@@ -105,19 +105,19 @@ describe('command-line input (CLI, real server)', () => {
     const ssl = await runCli(['plan', '-c', policyFile, '--now', NOW, '--database-url', bogus.toString()], { env });
     refusedUpFront(ssl, /cannot connect \(--database-url\): sslmode=bogus is not a valid sslmode \(one of disable, allow, prefer, require, verify-ca, verify-full\)/);
     expect(ssl.stderr).not.toContain(new URL(db.url).password);
-  });
+  }, 300_000);
 
   it('with no connection settings at all, the error says none was given and what was tried', async () => {
     const r = await runCli(['plan', '-c', policyFile, '--now', NOW]);
     refusedUpFront(r, /cannot connect: no connection settings were given \(--database-url, GPPART_DATABASE_URL, DATABASE_URL and the PGHOST\/PGPORT\/PGUSER\/PGDATABASE variables are all unset\), so the defaults were tried \(localhost:5432, /);
-  });
+  }, 300_000);
 
   it('a missing default policy file hints at -c', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'gppart-nopolicy-'));
     const r = await runCli(['plan', '--now', NOW], { env, cwd: empty });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^gppart\.yaml:1:1 \(file\): no such file in .*gppart-nopolicy-\w+ \(the default policy file; name another with -c FILE\)\n$/);
-  });
+  }, 300_000);
 
   it("only 'yes' is yes", async () => {
     for (const answer of [' yes', 'yes ', 'YES', 'y']) {
@@ -127,7 +127,7 @@ describe('command-line input (CLI, real server)', () => {
     }
     const journal = await db.client.query(`SELECT count(*)::int AS n FROM gppart.applies`);
     expect(journal.rows[0].n).toBe(0);
-  });
+  }, 300_000);
 
   it('an apply whose now is not today says so in the question, and under --auto-approve needs --allow-now-override', async () => {
     const asked = await runCli(['apply', '-c', policyFile, '--now', NOW, '--target', 'sales.orders'], { env, input: 'no\n' });
@@ -141,7 +141,7 @@ describe('command-line input (CLI, real server)', () => {
     const planFile = join(dir, 'other-day.json');
     expect((await runCli(['plan', '-c', policyFile, '--now', NOW, '--target', 'sales.orders', '--out', planFile], { env })).code).toBe(0);
     refusedUpFront(await runCli(['apply', planFile, '--auto-approve', '--allow-destroy'], { env }), /needs --allow-now-override/);
-  });
+  }, 300_000);
 
   it('the destroy guard and a stale plan refuse before the plan is shown or the question asked', async () => {
     refusedUpFront(
@@ -160,5 +160,5 @@ describe('command-line input (CLI, real server)', () => {
       await db.client.query(`DROP TABLE sales.orders_2019`);
     }
     expect(readFileSync(planFile, 'utf8')).toContain('"now": "2026-11-25"');
-  });
+  }, 300_000);
 });

@@ -76,7 +76,7 @@ describe('a password that is also part of names (CLI, real server)', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout).not.toContain('***');
     }
-  });
+  }, 300_000);
 
   it('still keeps the password itself out of a connection error that could echo the connection string', async () => {
     const url = new URL(env.GPPART_DATABASE_URL!);
@@ -86,5 +86,5 @@ describe('a password that is also part of names (CLI, real server)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error: cannot connect \(--database-url\): /);
     expect(r.stderr).not.toContain('hunter2-secret');
-  });
+  }, 300_000);
 });
