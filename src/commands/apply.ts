@@ -28,7 +28,7 @@ export default class Apply extends GppartCommand {
 
 Everything that would refuse the apply is checked before the plan is shown or the question asked: a PLANFILE that is stale, made for another database, or not a plan gppart made; schema gppart missing or older than this gppart; an unknown --target; destructive steps or a now other than today under --auto-approve.
 
-With PLANFILE it applies exactly that plan: it plans again from the policy embedded in the file, for the file's now, against the database, and runs those steps only if they are the file's. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too. An apply whose now is not today says so in the question, and under --auto-approve needs --allow-now-override.
+With PLANFILE it applies exactly that plan: it plans again from the policy embedded in the file, for the file's now, against the database, and runs those steps only if they are the file's. --auto-approve skips the question but never permits destructive steps (drop; unload once it exists): those need --allow-destroy too. An apply whose now is not today says so in the question; under --auto-approve, a --now other than today, or a PLANFILE made for a date after today, needs --allow-now-override (a PLANFILE made on an earlier day is what was reviewed: it is applied with a note).
 
 Unattended runs: --max-steps and --max-duration stop it between steps (the next run goes on); --detailed-exitcode exits 0 nothing to do, 2 applied, 3 partly applied, 4 refused, 5 busy (a lock), 1 failed; GPPART_NOTIFY_URL receives a JSON summary of every run that applied, failed or was refused (docs/scheduling.md).`;
   static override examples = [
@@ -95,7 +95,11 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
       policyText = { file: loaded.policy.file, text: loaded.text };
     }
     const when = nowVersusToday(now);
-    if (!when.isToday && autoApprove && !flags['allow-now-override']) {
+    // A reviewed plan file is applied later than it was made (a ticket approved next week, a DAG's
+    // plan task just before midnight): only a `now` typed on this command line, or a plan made for
+    // a date still to come, is the footgun that needs explicit intent.
+    const needsOverride = !when.isToday && (file === null || when.date > when.today);
+    if (needsOverride && autoApprove && !flags['allow-now-override']) {
       throw new ApplyError(
         `this apply is for now ${printable(now)}, not today (${when.today}); under --auto-approve that needs --allow-now-override (without --auto-approve the question says so)`,
       );
@@ -154,7 +158,7 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
 
     const otherDay = when.isToday ? null : `now ${printable(now)} is not today (${when.today}): the steps are what the policy asks of that date, not of today`;
     if (autoApprove) {
-      if (otherDay) this.say(`\nNOTE: ${otherDay}; --allow-now-override was given.`);
+      if (otherDay) this.say(`\nNOTE: ${otherDay}${needsOverride ? '; --allow-now-override was given' : ' (the plan file was made then)'}.`);
     } else {
       if (destructive.length) this.say(`This plan has ${destructive.length} destructive step(s): data will be removed from the database.`);
       if (otherDay) this.say(`\nWARNING: ${otherDay}.`);

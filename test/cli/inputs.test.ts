@@ -129,7 +129,7 @@ describe('command-line input (CLI, real server)', () => {
     expect(journal.rows[0].n).toBe(0);
   }, 300_000);
 
-  it('an apply whose now is not today says so in the question, and under --auto-approve needs --allow-now-override', async () => {
+  it('an apply whose now is not today says so in the question; under --auto-approve a --now or a future plan file needs --allow-now-override', async () => {
     const asked = await runCli(['apply', '-c', policyFile, '--now', NOW, '--target', 'sales.orders'], { env, input: 'no\n' });
     expect(asked.stdout).toMatch(new RegExp(`WARNING: now ${NOW} is not today \\(\\d{4}-\\d\\d-\\d\\d\\): the steps are what the policy asks of that date, not of today\\.`));
     expect(asked.stdout).toMatch(new RegExp(`Do you want to perform these steps, planned for ${NOW} rather than today\\?`));
@@ -137,10 +137,15 @@ describe('command-line input (CLI, real server)', () => {
       await runCli(['apply', '-c', policyFile, '--now', NOW, '--auto-approve', '--allow-destroy', '--target', 'sales.orders'], { env }),
       new RegExp(`this apply is for now ${NOW}, not today \\(.*\\); under --auto-approve that needs --allow-now-override`),
     );
-    // A plan file is the same: its now is the file's.
-    const planFile = join(dir, 'other-day.json');
-    expect((await runCli(['plan', '-c', policyFile, '--now', NOW, '--target', 'sales.orders', '--out', planFile], { env })).code).toBe(0);
-    refusedUpFront(await runCli(['apply', planFile, '--auto-approve', '--allow-destroy'], { env }), /needs --allow-now-override/);
+    // A plan file made for a date still to come is the same footgun.
+    const future = join(dir, 'future.json');
+    expect((await runCli(['plan', '-c', policyFile, '--now', '2099-01-01', '--target', 'sales.orders', '--out', future], { env })).code).toBe(0);
+    refusedUpFront(await runCli(['apply', future, '--auto-approve', '--allow-destroy'], { env }), /this apply is for now 2099-01-01, not today .*needs --allow-now-override/);
+    // A plan file made on an earlier day is what was reviewed: its now needs no override (here the
+    // destroy guard is the next refusal, which shows the now check let it through).
+    const earlier = join(dir, 'earlier.json');
+    expect((await runCli(['plan', '-c', policyFile, '--now', NOW, '--target', 'sales.orders', '--out', earlier], { env })).code).toBe(0);
+    refusedUpFront(await runCli(['apply', earlier, '--auto-approve'], { env }), /the plan has 1 destructive step\(s\) \(sales\.orders: drop\); --auto-approve needs --allow-destroy/);
   }, 300_000);
 
   it('the destroy guard and a stale plan refuse before the plan is shown or the question asked', async () => {
