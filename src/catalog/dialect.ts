@@ -1,7 +1,7 @@
 // One driver per dialect behind a small interface, as in Atlas and Kysely: adding a dialect adds a
 // file here and a folder in sql/, and never touches the planner or the executor.
 import type pg from 'pg';
-import type { ActualTable, Dialect, ProcedureCall, QualifiedName } from '../plan/model.js';
+import type { ActualTable, Dialect, PartitionNaming, ProcedureCall, QualifiedName } from '../plan/model.js';
 import { hasUnprintable, replaceUnprintable } from '../util/printable.js';
 
 /** A table that cannot be managed, with the reason (printed as `schema.table: reason`). */
@@ -26,6 +26,8 @@ export interface DialectDriver {
    * partition or per table). Keys of the result are "schema.table".
    */
   introspect(client: pg.ClientBase, tables: QualifiedName[]): Promise<Map<string, IntrospectionResult>>;
+  /** How this server names the partitions a step creates (the planner allocates names with it). */
+  readonly naming: PartitionNaming;
   /** The SQL text of a step's call, with every argument as a quoted literal (for --format sql and the journal). */
   renderCall(call: ProcedureCall): string;
 }

@@ -1,7 +1,8 @@
 // Greenplum 6 (and Arenadata DB 6, open-gpdb 6): legacy partitioning catalogs pg_partition /
 // pg_partition_rule, PostgreSQL 9.4 underneath. See docs/greenplum6.md.
 import type pg from 'pg';
-import type { ActualPartition, ActualTable, KeyType, QualifiedName, StorageKind } from '../plan/model.js';
+import type { ActualPartition, ActualTable, KeyType, PartitionNaming, QualifiedName, StorageKind } from '../plan/model.js';
+import { fitName, MAX_IDENTIFIER_BYTES } from '../plan/target.js';
 import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
 import { Greenplum6BoundError, greenplum6Range, keyTypeFromFormatType } from './greenplum6-bounds.js';
 
@@ -252,10 +253,28 @@ function mapTable(table: QualifiedName, rows: Greenplum6CatalogRow[]): ActualTab
   };
 }
 
+/** What Greenplum 6 puts between the table name and the partition name in a child table's name. */
+const CHILD_INFIX = '_1_prt_';
+
+/**
+ * Greenplum 6 names the child table of partition `name` `<table>_1_prt_<name>`, cutting the table
+ * part (whole characters) so that the whole fits 63 bytes. Partition names therefore leave the
+ * table name out (`p2024_01`, not `orders_p2024_01`, which would repeat it), and must leave at
+ * least one byte of it: longer ones make Greenplum build a broken name and fail the statement.
+ */
+export const GREENPLUM6_NAMING: PartitionNaming = {
+  argument(_table, suffix) {
+    const name = suffix.replace(/^_+/, '') || 'p';
+    return Buffer.byteLength(CHILD_INFIX + name, 'utf8') < MAX_IDENTIFIER_BYTES ? name : null;
+  },
+  relation: (table, argument) => fitName(table, CHILD_INFIX + argument),
+};
+
 export function greenplum6Driver(): DialectDriver {
   return {
     dialect: 'greenplum6',
     sqlFolder: 'greenplum6',
+    naming: GREENPLUM6_NAMING,
     async introspect(client: pg.ClientBase, tables: QualifiedName[]) {
       if (tables.length === 0) return new Map();
       const res = await client.query<Greenplum6CatalogRow>(GREENPLUM6_INTROSPECT_SQL, [

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import type { ActualPartition, ActualTable, Dialect, KeyStats, KeyType, QualifiedName, StorageKind } from '../plan/model.js';
 import { literalToKey } from '../plan/keys.js';
+import { STANDARD_NAMING } from '../plan/names.js';
 import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
 
 /**
@@ -294,6 +295,7 @@ export function postgresDriver(dialect: Dialect = 'postgres'): DialectDriver {
   return {
     dialect,
     sqlFolder: 'postgres',
+    naming: STANDARD_NAMING,
     async introspect(client: pg.ClientBase, tables: QualifiedName[]) {
       const res = await client.query<PostgresCatalogRow>(POSTGRES_INTROSPECTION_SQL, [
         tables.map((t) => t.schema),

@@ -16,20 +16,22 @@ export class StepShapeError extends Error {
 export type StepShape = Pick<Step, 'kind' | 'reads' | 'produces'>;
 
 /**
- * The call for `step` on `table`. `storage` is the WITH (…) options a split or merge writes its
- * new partitions with (the policy's, or null for the parent's); it is the one argument a step's
- * partitions do not carry. Throws StepShapeError when the step's parts do not fit its kind.
+ * The call for `step` on `table`. `extra` is the one argument a step's partitions do not carry:
+ * for a split or merge the WITH (…) options it writes its new partitions with (the policy's, or
+ * null for the parent's); for a purge the bound before which the DEFAULT's rows are deleted.
+ * Throws StepShapeError when the step's parts do not fit its kind.
  */
-export function callFor(step: StepShape, table: QualifiedName, storage: string | null = null): ProcedureCall {
+export function callFor(step: StepShape, table: QualifiedName, extra: string | null = null): ProcedureCall {
   const derive = DERIVE[step.kind];
   if (!derive) throw new StepShapeError(`unknown step kind ${JSON.stringify(step.kind)}`);
-  return derive(step, table, storage);
+  return derive(step, table, extra);
 }
 
-/** Which argument of a step's call is the storage option (split and merge), or null. */
+/** Which argument of a step's call is the `extra` of callFor (split, merge, purge), or null. */
 export function storageArgIndex(step: StepShape): number | null {
   if (step.kind === 'merge') return 8;
   if (step.kind === 'split' && !isCreateDefault(step)) return 6;
+  if (step.kind === 'purge') return 4;
   return null;
 }
 
@@ -54,7 +56,7 @@ const DERIVE: Record<StepKind, (s: StepShape, t: QualifiedName, storage: string 
     if (isCreateDefault(s)) {
       const d = s.produces[0]!;
       inSchema(d, t, 'split produces');
-      return { name: 'gppart.create_default', args: [t.schema, t.name, d.name, d.tablespace ?? null] };
+      return { name: 'gppart.create_default', args: [t.schema, t.name, d.partitionName ?? d.name, d.tablespace ?? null] };
     }
     if (s.reads.length > 1 || (s.reads.length === 1 && !s.reads[0]!.isDefault)) {
       throw new StepShapeError('a split reads the DEFAULT partition or nothing');
@@ -72,6 +74,22 @@ const DERIVE: Record<StepKind, (s: StepShape, t: QualifiedName, storage: string 
   },
   unload() {
     throw new StepShapeError('unload is not implemented: no plan of this gppart has such a step');
+  },
+  purge(s, t, before) {
+    const d = one(s.reads, 'purge reads');
+    if (!d.isDefault) throw new StepShapeError(`a purge reads the DEFAULT partition, not ${d.schema}.${d.name}`);
+    if (s.produces.length) throw new StepShapeError(`a purge produces no partition, this one ${s.produces.length}`);
+    if (before === null) throw new StepShapeError('a purge deletes the rows before a bound, and this one has none');
+    return { name: 'gppart.purge_default', args: [t.schema, t.name, d.schema, d.name, before] };
+  },
+  detach(s, t) {
+    const r = one(s.reads, 'detach reads');
+    const p = one(s.produces, 'detach produces');
+    const [from, to] = bounds(r, 'detach reads');
+    if (p.name !== r.name || p.isDefault || p.from !== from || p.to !== to) {
+      throw new StepShapeError(`a detach keeps the partition it reads as a table of the same name; this one produces ${p.schema}.${p.name}`);
+    }
+    return { name: 'gppart.detach_partition', args: [t.schema, t.name, r.schema, r.name, from, to, p.schema === r.schema ? null : p.schema] };
   },
 };
 
@@ -106,5 +124,5 @@ function newPartitions(produces: PartitionRef[], t: QualifiedName, what: string)
     froms.push(from);
     tos.push(to);
   }
-  return [froms, tos, produces.map((p) => p.name), produces.map((p) => p.tablespace ?? null)];
+  return [froms, tos, produces.map((p) => p.partitionName ?? p.name), produces.map((p) => p.tablespace ?? null)];
 }

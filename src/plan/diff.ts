@@ -3,10 +3,10 @@
 import type { TablePolicy } from '../policy/types.js';
 import { fingerprint } from './fingerprint.js';
 import { layoutLines } from './layout.js';
-import type { ActualTable, Step, TablePlan } from './model.js';
+import type { ActualTable, PartitionNaming, Step, TablePlan } from './model.js';
 import { archivePass } from './passes/archive.js';
 import { planContext, type OrderedStep, type PlanContext } from './passes/context.js';
-import { defaultContentsPass, ensureDefaultPass } from './passes/default-partition.js';
+import { defaultLeftoversPass, ensureDefaultPass, forbiddenDefaultPass, purgeDefaultPass } from './passes/default-partition.js';
 import { localObjectsPass } from './passes/local-objects.js';
 import { refusalsPass } from './passes/refusals.js';
 import { reshapePass } from './passes/reshape.js';
@@ -19,21 +19,24 @@ export { shareIn } from './estimates.js';
 export { layoutLines } from './layout.js';
 export { partitionRef } from './refs.js';
 
-export function planTable(policy: TablePolicy, actual: ActualTable, now: string): TablePlan {
-  const ctx = planContext(policy, actual, now);
+/** `naming`: how the server names new partitions, from the dialect driver. */
+export function planTable(policy: TablePolicy, actual: ActualTable, now: string, naming?: PartitionNaming): TablePlan {
+  const ctx = planContext(policy, actual, now, naming);
   // Order matters twice: steps run in this order, and names are allocated in it.
   const { drops, live } = retentionPass(ctx);
+  const purges = purgeDefaultPass(ctx);
   const ensured = ensureDefaultPass(ctx);
   const def = ensured.defaultPartition;
   const { missing, merges, moves } = reshapePass(ctx, live, def);
   const rewrites = byStart([...merges, ...splitPass(ctx, missing, def)]);
-  defaultContentsPass(ctx, def);
-  const reshaping = [...drops, ...ensured.steps, ...rewrites];
+  forbiddenDefaultPass(ctx, def);
+  const reshaping = [...drops, ...purges, ...ensured.steps, ...rewrites];
   const unloads = archivePass(ctx, reshaping);
 
   const planned = refusalsPass(ctx, [...reshaping, ...moves, ...unloads]);
   localObjectsPass(ctx, planned);
   const { steps, deferred } = stepLimitPass(ctx, planned);
+  defaultLeftoversPass(ctx, def, steps);
   return tablePlan(ctx, steps, deferred);
 }
 
@@ -46,7 +49,7 @@ function byStart(rewrites: OrderedStep[]): Step[] {
 
 function tablePlan(ctx: PlanContext, steps: Step[], deferred: number): TablePlan {
   const { actual, schema, tableName } = ctx;
-  const after = simulateSteps(actual, steps);
+  const after = simulateSteps(actual, steps, ctx.naming);
   const created = new Set(steps.flatMap((s) => (s.kind === 'move' ? [] : s.produces.map((p) => `${p.schema}.${p.name}`))));
   return {
     table: `${schema}.${tableName}`,

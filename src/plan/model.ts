@@ -78,6 +78,26 @@ export interface ActualTable {
   referencedBy?: string[];
   /** Logical-replication publications that include this table or one of its partitions. */
   publishedIn?: string[];
+  /**
+   * Relations in the table's schema that are not its partitions but whose names share its
+   * prefix (a detached old partition, a backup copy): a new partition must not take their names.
+   */
+  takenNames?: string[];
+}
+
+/**
+ * How a dialect names the partitions gppart creates: the planner asks, and never tests which
+ * dialect it plans for. Supplied by the dialect driver (src/catalog/).
+ */
+export interface PartitionNaming {
+  /**
+   * The name a step passes for a new partition of `table` that the policy calls `wanted` (its
+   * naming pattern rendered, e.g. "orders_p2024_01"), or null when no such name can be made to
+   * fit the server's identifier limit.
+   */
+  argument(table: string, wanted: string): string | null;
+  /** The relation (child table) the server creates for a partition named `argument`. */
+  relation(table: string, argument: string): string;
 }
 
 export type Dialect = 'postgres' | 'greenplum6' | 'greenplum7' | 'cloudberry';
@@ -116,8 +136,10 @@ export interface TargetPartition {
   every: Every;
   tablespace: string | null;
   storage: string | null;
-  /** Proposed child-table name, unique within the table. */
+  /** Proposed child-table name, unique within the table (on PostgreSQL; see PartitionNaming). */
   name: string;
+  /** What the naming pattern puts after the table name ("_p2024_01"); unique within the table. */
+  suffix: string;
   /**
    * Set when the period is shorter than its grid period because it was cut at the boundary with a
    * band whose grid does not nest in this one (weeks next to months): says where and why.
@@ -136,18 +158,29 @@ export interface TargetLayout {
 
 // ---------------------------------------------------------------- plan
 
-export type StepKind = 'split' | 'merge' | 'move' | 'unload' | 'drop';
-export const STEP_KINDS: readonly StepKind[] = ['split', 'merge', 'move', 'unload', 'drop'];
+/**
+ * purge: delete the DEFAULT's rows older than retention (default_partition.expired_rows: purge);
+ * detach: retention that keeps the partition as a plain table (retention.mode: detach).
+ */
+export type StepKind = 'split' | 'merge' | 'move' | 'unload' | 'drop' | 'purge' | 'detach';
+export const STEP_KINDS: readonly StepKind[] = ['split', 'merge', 'move', 'unload', 'drop', 'purge', 'detach'];
+/** Kinds every plan summary counts; the others appear in it only when a plan has them. */
+export const SUMMARY_KINDS: readonly StepKind[] = ['split', 'merge', 'move', 'unload', 'drop'];
 
-/** Steps that remove data from the database: they need --allow-destroy under --auto-approve. */
+/** Steps that remove data from the table: they need --allow-destroy under --auto-approve. */
 export function isDestructiveKind(kind: StepKind): boolean {
-  return kind === 'drop' || kind === 'unload';
+  return kind === 'drop' || kind === 'unload' || kind === 'purge' || kind === 'detach';
 }
 
 /** A partition as a plan refers to it: stable, printable, JSON-safe (no Infinity). */
 export interface PartitionRef {
   /** Child table name (unqualified; it lives in `schema`). */
   name: string;
+  /**
+   * For a partition a step creates: the name the step passes, when the server names the child
+   * table otherwise (Greenplum 6: partition `p2024_01`, child table `orders_1_prt_p2024_01`).
+   */
+  partitionName?: string;
   schema: string;
   isDefault: boolean;
   /** SQL literal text of the key bounds, e.g. '2024-01-01'; 'MINVALUE'/'MAXVALUE'; absent for DEFAULT. */
@@ -176,7 +209,7 @@ export interface Step {
   estimatedRows: number;
   estimatedBytes: number;
   call: ProcedureCall;
-  /** True for steps that destroy or remove data from the database (drop, unload). */
+  /** True for steps that destroy data or remove it from the table (drop, unload, purge, detach). */
   destructive: boolean;
 }
 
@@ -215,6 +248,7 @@ export interface Plan {
   server: ServerInfo;
   policyHash: string;
   tables: TablePlan[];
+  /** Steps per kind: always the SUMMARY_KINDS, other kinds only when the plan has them. */
   summary: Record<StepKind, number>;
 }
 

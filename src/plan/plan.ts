@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Policy } from '../policy/types.js';
 import { planTable } from './diff.js';
-import { STEP_KINDS, type ActualTable, type Plan, type ServerInfo, type StepKind } from './model.js';
+import { SUMMARY_KINDS, type ActualTable, type PartitionNaming, type Plan, type ServerInfo, type StepKind } from './model.js';
 
 export class PlanError extends Error {
   constructor(message: string) {
@@ -18,6 +18,8 @@ export interface PlanInput {
   server: ServerInfo;
   now: string;
   toolVersion: string;
+  /** How the server names new partitions (the dialect driver's); PostgreSQL's when absent. */
+  naming?: PartitionNaming;
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -25,10 +27,10 @@ export function buildPlan(input: PlanInput): Plan {
     const key = `${tp.table.schema}.${tp.table.name}`;
     const actual = input.actual.get(key);
     if (!actual) throw new PlanError(`${key}: no introspected state for this table; it cannot be planned`);
-    return planTable(tp, actual, input.now);
+    return planTable(tp, actual, input.now, input.naming);
   });
-  const summary = Object.fromEntries(STEP_KINDS.map((k) => [k, 0])) as Record<StepKind, number>;
-  for (const t of tables) for (const s of t.steps) summary[s.kind]++;
+  const summary = Object.fromEntries(SUMMARY_KINDS.map((k) => [k, 0])) as Record<StepKind, number>;
+  for (const t of tables) for (const s of t.steps) summary[s.kind] = (summary[s.kind] ?? 0) + 1;
   return {
     formatVersion: 1,
     toolVersion: input.toolVersion,

@@ -1,6 +1,7 @@
 // How plans, snapshots and stale-plan messages refer to partitions.
 import { keyToLiteral } from './keys.js';
 import type { ActualPartition, KeyType, PartitionRef, TargetPartition } from './model.js';
+import type { AllocatedName } from './names.js';
 
 /** A partition as plans, snapshots and stale-plan messages refer to it (bounds as SQL literals). */
 export function partitionRef(kt: KeyType, p: ActualPartition): PartitionRef {
@@ -13,7 +14,18 @@ export function partitionRef(kt: KeyType, p: ActualPartition): PartitionRef {
   return r;
 }
 
-/** A partition a step creates for a target period. */
-export function newPartitionRef(kt: KeyType, schema: string, name: string, t: TargetPartition): PartitionRef {
-  return { name, schema, isDefault: false, from: keyToLiteral(kt, t.range.from), to: keyToLiteral(kt, t.range.to), tablespace: t.tablespace };
+/**
+ * A partition a step creates for a target period: named by its relation, with the name the step
+ * passes (`partitionName`) when the server names the relation otherwise (Greenplum 6).
+ */
+export function newPartitionRef(kt: KeyType, schema: string, name: AllocatedName, t: TargetPartition): PartitionRef {
+  return {
+    name: name.relation,
+    ...(name.argument !== name.relation ? { partitionName: name.argument } : {}),
+    schema,
+    isDefault: false,
+    from: keyToLiteral(kt, t.range.from),
+    to: keyToLiteral(kt, t.range.to),
+    tablespace: t.tablespace,
+  };
 }

@@ -2,7 +2,8 @@
 // alone, checking each call's preconditions as docs/procedures.md states them. Used for the
 // "after" layout of a plan, for `show`, and by tests to prove a plan reaches its target.
 import { literalToKey } from './keys.js';
-import type { ActualPartition, ActualTable, KeyRange, StorageKind, Step } from './model.js';
+import type { ActualPartition, ActualTable, KeyRange, PartitionNaming, StorageKind, Step } from './model.js';
+import { STANDARD_NAMING } from './names.js';
 
 export class SimulationError extends Error {
   constructor(table: ActualTable, message: string) {
@@ -16,9 +17,9 @@ export class SimulationError extends Error {
  * are spread evenly over each partition's range (rows of the DEFAULT, whose spread is unknown, stay
  * in the DEFAULT), so totals are preserved except for what drop removes.
  */
-export function simulateSteps(actual: ActualTable, steps: readonly Step[]): ActualTable {
+export function simulateSteps(actual: ActualTable, steps: readonly Step[], naming: PartitionNaming = STANDARD_NAMING): ActualTable {
   let state: ActualTable = cloneTable(actual);
-  for (const step of steps) state = applyCall(state, step);
+  for (const step of steps) state = applyCall(state, step, naming);
   return state;
 }
 
@@ -28,6 +29,7 @@ function cloneTable(t: ActualTable): ActualTable {
     table: { ...t.table },
     partitions: t.partitions.map(clonePartition),
     defaultPartition: t.defaultPartition ? clonePartition(t.defaultPartition) : null,
+    ...(t.takenNames ? { takenNames: [...t.takenNames] } : {}),
   };
 }
 
@@ -44,7 +46,7 @@ const arr = (v: unknown, what: string, t: ActualTable): string[] => {
   return v;
 };
 
-function applyCall(t: ActualTable, step: Step): ActualTable {
+function applyCall(t: ActualTable, step: Step, naming: PartitionNaming): ActualTable {
   const a = step.call.args;
   const key = (s: string): number => literalToKey(t.keyType, s);
   if (str(a[0], 'p_schema', t) !== t.table.schema || str(a[1], 'p_table', t) !== t.table.name) {
@@ -56,6 +58,24 @@ function applyCall(t: ActualTable, step: Step): ActualTable {
       t.partitions = t.partitions.filter((x) => x !== p);
       return t;
     }
+    case 'gppart.detach_partition': {
+      const p = findBounded(t, str(a[2], 'p_partition_schema', t), str(a[3], 'p_partition', t), key(str(a[4], 'p_start', t)), key(str(a[5], 'p_end', t)));
+      t.partitions = t.partitions.filter((x) => x !== p);
+      // The table stays, in its schema or in p_target_schema: its name is still taken there.
+      const target = a[6] === null || a[6] === undefined ? p.table.schema : str(a[6], 'p_target_schema', t);
+      if (target === t.table.schema) t.takenNames = [...(t.takenNames ?? []), p.table.name];
+      return t;
+    }
+    case 'gppart.purge_default': {
+      const d = t.defaultPartition;
+      if (!d || d.table.schema !== str(a[2], 'p_default_schema', t) || d.table.name !== str(a[3], 'p_default', t)) {
+        throw new SimulationError(t, `${String(a[2])}.${String(a[3])} is not the DEFAULT partition`);
+      }
+      key(str(a[4], 'p_before', t));
+      d.rowEstimate = Math.max(0, d.rowEstimate - step.estimatedRows);
+      d.bytes = Math.max(0, d.bytes - step.estimatedBytes);
+      return t;
+    }
     case 'gppart.move_partition': {
       const p = findBounded(t, str(a[2], 'p_partition_schema', t), str(a[3], 'p_partition', t), key(str(a[4], 'p_start', t)), key(str(a[5], 'p_end', t)));
       p.tablespace = a[6] === null ? null : str(a[6], 'p_tablespace', t);
@@ -63,8 +83,10 @@ function applyCall(t: ActualTable, step: Step): ActualTable {
     }
     case 'gppart.create_default': {
       if (t.defaultPartition) throw new SimulationError(t, `already has a DEFAULT partition ${t.defaultPartition.table.name}`);
+      const name = naming.relation(t.table.name, str(a[2], 'p_name', t));
+      if (taken(t).has(name)) throw new SimulationError(t, `name ${name} is taken`);
       t.defaultPartition = {
-        table: { schema: t.table.schema, name: str(a[2], 'p_name', t) },
+        table: { schema: t.table.schema, name },
         isDefault: true,
         tablespace: a[3] === null || a[3] === undefined ? null : str(a[3], 'p_tablespace', t),
         storage: 'heap',
@@ -74,7 +96,7 @@ function applyCall(t: ActualTable, step: Step): ActualTable {
       return t;
     }
     case 'gppart.split_default': {
-      const created = newPartitions(t, a[2], a[3], a[4], a[5], a[6], key);
+      const created = newPartitions(t, a[2], a[3], a[4], a[5], a[6], key, naming);
       for (const c of created) {
         const clash = t.partitions.find((p) => overlaps(p.range!, c.range!));
         if (clash) throw new SimulationError(t, `new partition ${c.table.name} overlaps ${clash.table.name}`);
@@ -100,7 +122,7 @@ function applyCall(t: ActualTable, step: Step): ActualTable {
       });
       const rest = t.partitions.filter((p) => !sources.includes(p));
       const sourceNames = new Set(sources.map((s) => `${s.table.schema}.${s.table.name}`));
-      const created = newPartitions(t, a[4], a[5], a[6], a[7], a[8], key, sourceNames);
+      const created = newPartitions(t, a[4], a[5], a[6], a[7], a[8], key, naming, sourceNames);
       const sourceUnion = unionRanges(sources.map((s) => s.range!));
       for (const c of created) {
         const clash = rest.find((p) => overlaps(p.range!, c.range!));
@@ -154,6 +176,7 @@ function newPartitions(
   tablespacesArg: unknown,
   storageArg: unknown,
   key: (s: string) => number,
+  naming: PartitionNaming,
   reusableNames: ReadonlySet<string> = new Set(),
 ): ActualPartition[] {
   const starts = arr(startsArg, 'p_starts', t);
@@ -164,23 +187,27 @@ function newPartitions(
     throw new SimulationError(t, 'the arrays must have equal length ≥ 1');
   }
   const storage = storageKind(storageArg === null ? null : str(storageArg, 'p_storage', t));
-  const taken = new Set(
-    [...t.partitions, ...(t.defaultPartition ? [t.defaultPartition] : [])]
-      .filter((p) => p.table.schema === t.table.schema)
-      .map((p) => p.table.name)
-      .filter((n) => !reusableNames.has(`${t.table.schema}.${n}`)),
-  );
+  const used = taken(t);
+  for (const n of reusableNames) if (n.startsWith(`${t.table.schema}.`)) used.delete(n.slice(t.table.schema.length + 1));
   const out: ActualPartition[] = [];
   starts.forEach((s, i) => {
     const range = { from: key(s), to: key(ends[i]!) };
-    const name = names[i]!;
+    const name = naming.relation(t.table.name, names[i]!);
     if (!(range.from < range.to)) throw new SimulationError(t, `range ${s} .. ${ends[i]} is empty`);
-    if (taken.has(name)) throw new SimulationError(t, `name ${name} is taken`);
-    taken.add(name);
+    if (used.has(name)) throw new SimulationError(t, `name ${name} is taken`);
+    used.add(name);
     for (const o of out) if (overlaps(o.range!, range)) throw new SimulationError(t, `new ranges ${o.table.name} and ${name} overlap`);
     out.push({ table: { schema: t.table.schema, name }, isDefault: false, range, tablespace: tablespaces[i] ?? null, storage, rowEstimate: 0, bytes: 0 });
   });
   return out;
+}
+
+/** Relation names in the table's schema: its partitions and the other relations it knows of. */
+function taken(t: ActualTable): Set<string> {
+  return new Set([
+    ...[...t.partitions, ...(t.defaultPartition ? [t.defaultPartition] : [])].filter((p) => p.table.schema === t.table.schema).map((p) => p.table.name),
+    ...(t.takenNames ?? []),
+  ]);
 }
 
 /** The storage a `WITH (...)` clause gives a new partition (heap when it says nothing). */

@@ -1,4 +1,5 @@
 // Policy + now → the partitions the policy wants. Pure and deterministic.
+import type { NamingPattern } from '../policy/naming.js';
 import type { Band, TablePolicy } from '../policy/types.js';
 import {
   backwards,
@@ -60,7 +61,7 @@ export function targetLayout(policy: TablePolicy, keyType: KeyType, now: string,
     }
   }
 
-  const periods: Array<Omit<TargetPartition, 'name'>> = [];
+  const periods: Array<Omit<TargetPartition, 'name' | 'suffix'>> = [];
   for (const run of adjacentRuns(bands)) periods.push(...runPeriods(policy, axis, run));
 
   const dropBefore = policy.retention ? resolveOffset(axis, now, backwards(policy.retention.dropAfter)) : null;
@@ -69,10 +70,12 @@ export function targetLayout(policy: TablePolicy, keyType: KeyType, now: string,
 
   const used = new Set<string>();
   const partitions: TargetPartition[] = kept.map((p) => {
-    const base = partitionName(tableName, axis, p.range.from, p.every, p.clipped === undefined || isAligned(axis, p.range.from, p.every));
-    const name = uniqueName(base, used);
-    used.add(name);
-    return { ...p, name };
+    const aligned = p.clipped === undefined || isAligned(axis, p.range.from, p.every);
+    const base = nameSuffix(policy.naming, axis, p.range.from, p.every, aligned);
+    let suffix = base;
+    for (let n = 2; used.has(suffix); n++) suffix = `${base}_${n}`;
+    used.add(suffix);
+    return { ...p, suffix, name: fitName(tableName, suffix) };
   });
 
   const managed = partitions.length
@@ -96,7 +99,7 @@ function adjacentRuns(bands: ResolvedBand[]): ResolvedBand[][] {
  * band's grid (only whole periods belong to a band); each inner meeting point moves onto the
  * coarser band's grid so the finer band takes the coarse period the meeting point cuts.
  */
-function runPeriods(policy: TablePolicy, axis: KeyAxis, run: ResolvedBand[]): Array<Omit<TargetPartition, 'name'>> {
+function runPeriods(policy: TablePolicy, axis: KeyAxis, run: ResolvedBand[]): Array<Omit<TargetPartition, 'name' | 'suffix'>> {
   const k = run.length;
   const first = run[0]!;
   const last = run[k - 1]!;
@@ -121,7 +124,7 @@ function runPeriods(policy: TablePolicy, axis: KeyAxis, run: ResolvedBand[]): Ar
   }
   bounds.push(end);
 
-  const out: Array<Omit<TargetPartition, 'name'>> = [];
+  const out: Array<Omit<TargetPartition, 'name' | 'suffix'>> = [];
   for (let i = 0; i < k; i++) {
     const rb = run[i]!;
     const lo = bounds[i]!;
@@ -135,7 +138,7 @@ function runPeriods(policy: TablePolicy, axis: KeyAxis, run: ResolvedBand[]): Ar
       const q = nextBoundary(axis, p, every);
       const from = Math.max(p, lo);
       const to = Math.min(q, hi);
-      const period: Omit<TargetPartition, 'name'> = { range: { from, to }, band: rb.index, every, tablespace, storage };
+      const period: Omit<TargetPartition, 'name' | 'suffix'> = { range: { from, to }, band: rb.index, every, tablespace, storage };
       if (from !== p || to !== q) {
         const at = from !== p ? from : to;
         const neighbour = from !== p ? run[i - 1] : run[i + 1];
@@ -159,30 +162,67 @@ function everyText(e: Every): string {
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 /**
- * `<table>_p2024`, `_p2024q1`, `_p2024h1`, `_p2024_01`, `_p2024w03`, `_p2024_01_15`; a period whose
- * start is not on its grid (clipped) is named by its first day. The table prefix is shortened so
- * the whole name fits PostgreSQL's 63-byte identifier limit.
+ * `<table>_p2024`, `_p2024q1`, `_p2024h1`, `_p2024_01`, `_p2024w03`, `_p2024_01_15` (the default
+ * naming); a period whose start is not on its grid (clipped) is named by its first day. The table
+ * prefix is shortened so the whole name fits PostgreSQL's 63-byte identifier limit.
  */
 export function partitionName(tableName: string, axis: KeyAxis, start: KeyPoint, every: Every, aligned = true): string {
+  return withPrefix(tableName, periodToken(axis, start, every, aligned));
+}
+
+/** The {period} token: p2024, p2024q1, p2024h1, p2024_01, p2024w03, p2024_01_15. */
+function periodToken(axis: KeyAxis, start: KeyPoint, every: Every, aligned: boolean): string {
   const d = keyToDateTime(axis, start);
   const day = `p${d.year}_${pad(d.month)}_${pad(d.day)}`;
-  let suffix: string;
-  if (!aligned) suffix = day;
-  else if (every.unit === 'day') suffix = day;
-  else if (every.unit === 'week') suffix = `p${d.weekYear}w${pad(d.weekNumber)}`;
-  else if (every.unit === 'year' || every.count === 12) suffix = `p${d.year}`;
-  else if (every.count === 3) suffix = `p${d.year}q${(d.month + 2) / 3}`;
-  else if (every.count === 6) suffix = `p${d.year}h${(d.month + 5) / 6}`;
-  else suffix = `p${d.year}_${pad(d.month)}`;
-  return withPrefix(tableName, suffix);
+  if (!aligned || every.unit === 'day') return day;
+  if (every.unit === 'week') return `p${d.weekYear}w${pad(d.weekNumber)}`;
+  if (every.unit === 'year' || every.count === 12) return `p${d.year}`;
+  if (every.count === 3) return `p${d.year}q${(d.month + 2) / 3}`;
+  if (every.count === 6) return `p${d.year}h${(d.month + 5) / 6}`;
+  return `p${d.year}_${pad(d.month)}`;
+}
+
+/**
+ * What the naming pattern puts after {table} for the period starting at `start` ("_p2024_01",
+ * "_2024_01"). A clipped period is the pattern's name with its first day appended ("_15"), unless
+ * the pattern has {dd}; {period} then reads p2024_01_15.
+ */
+export function nameSuffix(naming: NamingPattern | undefined, axis: KeyAxis, start: KeyPoint, every: Every, aligned: boolean): string {
+  if (!naming) return `_${periodToken(axis, start, every, aligned)}`;
+  const d = keyToDateTime(axis, start);
+  let out = '';
+  for (const part of naming.parts.slice(1)) {
+    if ('literal' in part) {
+      out += part.literal;
+      continue;
+    }
+    switch (part.token) {
+      case 'period': out += periodToken(axis, start, every, aligned); break;
+      case 'yyyy': out += pad(d.year, 4); break;
+      case 'mm': out += pad(d.month); break;
+      case 'dd': out += pad(d.day); break;
+      case 'q': out += String(Math.ceil(d.month / 3)); break;
+      case 'h': out += String(Math.ceil(d.month / 6)); break;
+      case 'ww': out += pad(d.weekNumber); break;
+      case 'iyyy': out += pad(d.weekYear, 4); break;
+      case 'table': break; // only at the start, which parseNaming checks
+    }
+  }
+  const hasDay = naming.parts.some((p) => 'token' in p && (p.token === 'dd' || p.token === 'period'));
+  return aligned || hasDay ? out : `${out}_${pad(d.day)}`;
 }
 
 /** `<prefix>_<suffix>`, shortening the prefix (never the suffix) to fit 63 bytes. */
 export function withPrefix(prefix: string, suffix: string): string {
-  const room = MAX_IDENTIFIER_BYTES - Buffer.byteLength('_' + suffix, 'utf8');
-  let p = prefix;
+  return fitName(prefix, `_${suffix}`);
+}
+
+/** `<table><suffix>`, shortening the table part (never the suffix) to fit 63 bytes. */
+export function fitName(table: string, suffix: string): string {
+  const room = MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix, 'utf8');
+  let p = table;
   while (Buffer.byteLength(p, 'utf8') > room) p = Array.from(p).slice(0, -1).join('');
-  return `${p}_${suffix}`;
+  return `${p}${suffix}`;
 }
 
 /** `base`, or `base` with a numeric suffix `_2`, `_3`… when `base` is taken; always ≤ 63 bytes. */

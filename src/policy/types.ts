@@ -1,4 +1,5 @@
 import type { Every, QualifiedName } from '../plan/model.js';
+import type { NamingPattern } from './naming.js';
 import type { SchedulePolicy } from './schedule.js';
 
 /** A calendar offset relative to "now", e.g. "-3 months" → { months: -3 }. */
@@ -35,6 +36,15 @@ export interface ArchivePolicy {
   s3: { server: string; bucket: string; format: 'parquet' | 'csv' | 'text'; prefix?: string };
 }
 
+export interface RetentionPolicy {
+  dropAfter: RelativeOffset;
+  dropAfterText: string;
+  /** Absent or 'drop': drop the partition; 'detach': keep it as a plain table (retention.mode). */
+  mode?: 'drop' | 'detach';
+  /** retention.schema: where a detached partition goes; absent = it stays in its schema. */
+  detachSchema?: string;
+}
+
 export interface LockPolicy {
   mode: 'shared' | 'exclusive';
   timeoutMs: number;
@@ -45,8 +55,15 @@ export interface TablePolicy {
   /** Newest band first, as written. */
   layout: Band[];
   archive: ArchivePolicy | null;
-  retention: { dropAfter: RelativeOffset; dropAfterText: string } | null;
+  retention: RetentionPolicy | null;
   defaultPartition: 'keep' | 'ensure' | 'forbid';
+  /**
+   * default_partition.expired_rows: what to do with DEFAULT rows older than retention. Absent or
+   * 'warn': the plan reports them; 'purge': a purge step deletes them.
+   */
+  defaultExpiredRows?: 'warn' | 'purge';
+  /** naming: the pattern of new partitions' names; absent = DEFAULT_NAMING. */
+  naming?: NamingPattern;
   timezone: string;
   storage: string | null;
   tablespace: string | null;

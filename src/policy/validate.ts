@@ -11,6 +11,7 @@ import {
   type Parsed, didYouMean, firstDayNotEarlier, firstDayOverlapping, dayToIso, parseAge, parseEvery,
   parseOffset, parseStorage, parseTimeout, negate, applyOffset, findToday,
 } from './periods.js';
+import { missingTokens, parseNaming, type NamingPattern } from './naming.js';
 import { formatTableName, parseTableName } from './table-name.js';
 import { resolveSchedule } from './schedule.js';
 import {
@@ -134,6 +135,8 @@ function schemaIssue(e: ErrorObject, data: unknown, loc: Locator, issues: IssueL
     case 'minLength':
       issues.add(loc.value(path), here(path), 'must not be empty');
       return;
+    case 'if':
+      return; // the then/else branch that failed reports the problem itself
     default:
       issues.add(loc.value(path), here(path), e.message ?? `is not valid (${e.keyword})`);
   }
@@ -146,7 +149,13 @@ interface Defaults {
   tablespace: string | null;
   lock: LockPolicy;
   maxSteps: number;
-  defaultPartition: TablePolicy['defaultPartition'];
+  defaultPartition: DefaultPartition;
+  naming: NamingPattern | undefined;
+}
+
+interface DefaultPartition {
+  mode: TablePolicy['defaultPartition'];
+  expiredRows: 'warn' | 'purge';
 }
 
 class Checker {
@@ -202,12 +211,23 @@ function resolveDefaults(c: Checker, raw: Obj): Defaults {
     lock: lockOf(c, d.lock, [...p, 'lock'], { mode: 'shared', timeoutMs: 5000 }),
     maxSteps: Number.isInteger(d.max_steps_per_table) && (d.max_steps_per_table as number) >= 0
       ? (d.max_steps_per_table as number) : 0,
-    defaultPartition: isDefaultPartition(d.default_partition) ? d.default_partition : 'keep',
+    defaultPartition: defaultPartitionOf(d.default_partition, { mode: 'keep', expiredRows: 'warn' }),
+    naming: c.parse(d, 'naming', p, parseNaming),
   };
 }
 
 function isDefaultPartition(v: unknown): v is TablePolicy['defaultPartition'] {
   return v === 'keep' || v === 'ensure' || v === 'forbid';
+}
+
+/** `default_partition: keep` or `{ mode: keep, expired_rows: purge }`; what is left out is inherited. */
+function defaultPartitionOf(v: unknown, inherited: DefaultPartition): DefaultPartition {
+  if (isDefaultPartition(v)) return { ...inherited, mode: v };
+  if (!isObj(v)) return inherited;
+  return {
+    mode: isDefaultPartition(v.mode) ? v.mode : inherited.mode,
+    expiredRows: v.expired_rows === 'purge' || v.expired_rows === 'warn' ? v.expired_rows : inherited.expiredRows,
+  };
 }
 
 interface ParsedBand {
@@ -228,7 +248,8 @@ function resolveTable(
   const lock = lockOf(c, t.lock, [...p, 'lock'], defaults.lock);
   const maxSteps = Number.isInteger(t.max_steps_per_table) && (t.max_steps_per_table as number) >= 0
     ? (t.max_steps_per_table as number) : defaults.maxSteps;
-  const defaultPartition = isDefaultPartition(t.default_partition) ? t.default_partition : defaults.defaultPartition;
+  const defaultPartition = defaultPartitionOf(t.default_partition, defaults.defaultPartition);
+  const naming = c.parse(t, 'naming', p, parseNaming) ?? defaults.naming;
 
   const bands: ParsedBand[] = [];
   if (Array.isArray(t.layout)) {
@@ -314,7 +335,30 @@ function resolveTable(
             ': partitions that band keeps would be dropped; make drop_after longer or let the band start later');
         fine = false;
       }
-      if (fine) retention = { dropAfter, dropAfterText: dropText };
+      const detach = t.retention.mode === 'detach';
+      if (typeof t.retention.schema === 'string' && !detach) {
+        c.issue([...rp, 'schema'], 'only a detached partition moves to another schema; add mode: detach, or remove schema');
+        fine = false;
+      }
+      if (fine) {
+        retention = {
+          dropAfter, dropAfterText: dropText,
+          ...(detach ? { mode: 'detach' as const } : {}),
+          ...(detach && typeof t.retention.schema === 'string' ? { detachSchema: t.retention.schema } : {}),
+        };
+      }
+    }
+  }
+
+  if (naming) {
+    // Reported where the pattern is written: on the table, or under defaults.
+    const at: Path = 'naming' in t ? [...p, 'naming'] : ['defaults', 'naming'];
+    for (const b of bands) {
+      const missing = b.band ? missingTokens(naming, b.band.every) : null;
+      if (missing) {
+        c.issue(at, `"${naming.text}" cannot tell the periods of layout[${b.index}] (every ${b.band!.everyText}) apart; ` +
+          `it needs ${missing}, or {period}`);
+      }
     }
   }
 
@@ -322,7 +366,10 @@ function resolveTable(
   const pos = c.loc.value(p);
   return {
     table, layout: bands.map((b) => b.band).filter((b): b is Band => !!b),
-    archive, retention, defaultPartition, timezone, storage, tablespace, lock,
+    archive, retention, defaultPartition: defaultPartition.mode,
+    ...(defaultPartition.expiredRows === 'purge' ? { defaultExpiredRows: 'purge' as const } : {}),
+    ...(naming ? { naming } : {}),
+    timezone, storage, tablespace, lock,
     maxStepsPerTable: maxSteps, pos: { file, line: pos.line, col: pos.col },
   };
 }

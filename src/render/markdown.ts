@@ -2,7 +2,7 @@
 // table, every step with its exact procedure call (never abbreviated), the layout diff, and the
 // risks a reviewer must sign off on (drops, unloads, exclusive locks, volume moved).
 import type { Plan, Step, StepKind, TablePlan } from '../plan/model.js';
-import { STEP_KINDS } from '../plan/model.js';
+import { STEP_KINDS, SUMMARY_KINDS, isDestructiveKind } from '../plan/model.js';
 import { formatBytes, formatCount, stepHeadline, summaryLine } from './text.js';
 import { foldUnchanged, layoutChanged, layoutDiff } from './layout-diff.js';
 import { mdBlock as block, mdCell as cell, mdCellCode as cellCode, mdCode as code, mdProse as prose } from './escape.js';
@@ -31,7 +31,10 @@ function riskNotes(plan: Plan): string[] {
     if (t.steps.length && t.lock.mode === 'exclusive') {
       notes.push(`**Exclusive lock** ${code(t.table)}: each step takes ACCESS EXCLUSIVE on the table (lock timeout ${t.lock.timeoutMs} ms); readers and writers wait while a step runs.`);
     }
-    const moved = t.steps.filter((s) => s.kind !== 'drop' && s.kind !== 'unload');
+    for (const s of t.steps.filter((x) => x.kind === 'purge' || x.kind === 'detach')) {
+      notes.push(`**${s.kind.toUpperCase()}** ${code(t.table)}: ${prose(stepHeadline(s))}.`);
+    }
+    const moved = t.steps.filter((s) => !isDestructiveKind(s.kind));
     if (moved.length) {
       notes.push(
         `**Volume** ${code(t.table)}: ${moved.length} step(s) rewrite ~${formatCount(sum(moved, (s) => s.estimatedRows))} rows (~${formatBytes(sum(moved, (s) => s.estimatedBytes))}), each in one transaction.`,
@@ -74,12 +77,13 @@ export function renderPlanMarkdown(plan: Plan, planHash: string, renderCall: (s:
   out.push(`| Plan hash | ${cellCode(planHash)} |`);
   out.push(`| gppart | ${cell(plan.toolVersion)} |`);
   out.push('', '## Summary', '', `**${summaryLine(plan)}**`, '');
-  out.push(`| table | ${STEP_KINDS.join(' | ')} | rows moved | bytes moved |`);
-  out.push(`|---|${STEP_KINDS.map(() => '---:').join('|')}|---:|---:|`);
+  const kinds = STEP_KINDS.filter((k) => SUMMARY_KINDS.includes(k) || plan.summary[k]);
+  out.push(`| table | ${kinds.join(' | ')} | rows moved | bytes moved |`);
+  out.push(`|---|${kinds.map(() => '---:').join('|')}|---:|---:|`);
   for (const t of plan.tables) {
     const n = (k: StepKind) => t.steps.filter((s) => s.kind === k).length;
     out.push(
-      `| ${cellCode(t.table)} | ${STEP_KINDS.map((k) => n(k)).join(' | ')} | ~${formatCount(sum(t.steps, (s) => s.estimatedRows))} | ~${formatBytes(sum(t.steps, (s) => s.estimatedBytes))} |`,
+      `| ${cellCode(t.table)} | ${kinds.map((k) => n(k)).join(' | ')} | ~${formatCount(sum(t.steps, (s) => s.estimatedRows))} | ~${formatBytes(sum(t.steps, (s) => s.estimatedBytes))} |`,
     );
   }
   const notes = riskNotes(plan);

@@ -1,7 +1,7 @@
 // Plain-text plan, in the spirit of `terraform plan`: what a scheduler's log or a pipe gets.
 // Colour only when asked (a TTY without NO_COLOR); the content is identical either way.
 import type { PartitionRef, Plan, Step, StepKind, TablePlan } from '../plan/model.js';
-import { STEP_KINDS } from '../plan/model.js';
+import { STEP_KINDS, SUMMARY_KINDS } from '../plan/model.js';
 import { term } from './escape.js';
 
 export interface TextOptions {
@@ -10,8 +10,8 @@ export interface TextOptions {
   showCalls?: boolean;
 }
 
-export const KIND_SYMBOL: Record<StepKind, string> = { split: '+', merge: '~', move: '>', unload: '^', drop: '-' };
-const KIND_COLOR: Record<StepKind, number> = { split: 32, merge: 33, move: 36, unload: 35, drop: 31 };
+export const KIND_SYMBOL: Record<StepKind, string> = { split: '+', merge: '~', move: '>', unload: '^', drop: '-', purge: 'x', detach: '/' };
+const KIND_COLOR: Record<StepKind, number> = { split: 32, merge: 33, move: 36, unload: 35, drop: 31, purge: 31, detach: 31 };
 
 function paint(on: boolean, code: number, s: string): string {
   return on ? `\u001b[${code}m${s}\u001b[0m` : s;
@@ -60,12 +60,17 @@ export function stepHeadline(step: Step): string {
       return `unload ${refsText(step.reads)} to S3`;
     case 'drop':
       return `drop ${refsText(step.reads)}`;
+    case 'purge':
+      return `purge ${refsText(step.reads)}: delete ~${formatCount(step.estimatedRows)} rows older than ${term(String(step.call.args[4]))}`;
+    case 'detach':
+      return `detach ${refsText(step.reads)}, keep it as table ${step.produces[0] ? term(`${step.produces[0].schema}.${step.produces[0].name}`) : ''}`;
   }
 }
 
 export function summaryLine(plan: Plan): string {
-  const parts = STEP_KINDS.map((k) => `${plan.summary[k] ?? 0} to ${k}`);
-  const total = STEP_KINDS.reduce((n, k) => n + (plan.summary[k] ?? 0), 0);
+  const kinds = STEP_KINDS.filter((k) => SUMMARY_KINDS.includes(k) || plan.summary[k]);
+  const parts = kinds.map((k) => `${plan.summary[k] ?? 0} to ${k}`);
+  const total = kinds.reduce((n, k) => n + (plan.summary[k] ?? 0), 0);
   if (total === 0) return 'No changes. The partitions match the policy.';
   const deferred = plan.tables.reduce((n, t) => n + t.deferred, 0);
   return `Plan: ${parts.join(', ')}.${deferred ? ` (${deferred} more deferred by max_steps_per_table)` : ''}`;

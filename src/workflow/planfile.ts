@@ -191,7 +191,7 @@ export function checkPlanSteps(where: string, plan: Plan, policy: Policy): Polic
     }
   }
   for (const k of STEP_KINDS) {
-    if (plan.summary[k] !== counts[k]) throw refused(where, `its summary counts ${plan.summary[k]} ${k} step(s), its tables have ${counts[k]}`);
+    if ((plan.summary[k] ?? 0) !== counts[k]) throw refused(where, `its summary counts ${plan.summary[k]} ${k} step(s), its tables have ${counts[k]}`);
   }
   return { ...policy, tables: planned };
 }
@@ -200,7 +200,7 @@ export function checkPlanSteps(where: string, plan: Plan, policy: Policy): Polic
 export function stepCallProblem(step: Step, table: TablePlan): string | null {
   const at = storageArgIndex(step);
   const storage = at === null ? null : step.call.args[at];
-  if (storage !== null && storage !== undefined && typeof storage !== 'string') return `argument ${at! + 1} of its call (the storage options) is ${shown(storage)}, not text`;
+  if (storage !== null && storage !== undefined && typeof storage !== 'string') return `argument ${at! + 1} of its call is ${shown(storage)}, not text`;
   let derived: ProcedureCall;
   try {
     derived = callFor(step, { schema: table.schema, name: table.name }, storage ?? null);
@@ -239,7 +239,8 @@ function targetOf(where: string, tp: TablePolicy, t: TablePlan, now: string): Ta
 function stepPolicyProblem(step: Step, t: TablePlan, tp: TablePolicy, target: TableTarget): string | null {
   const wanted = (r: Step['produces'][number]) => target.wanted.has(JSON.stringify([r.from, r.to, r.tablespace ?? null]));
   switch (step.kind) {
-    case 'drop': {
+    case 'drop':
+    case 'detach': {
       const r = step.reads[0]!;
       let end: number;
       try {
@@ -247,8 +248,21 @@ function stepPolicyProblem(step: Step, t: TablePlan, tp: TablePolicy, target: Ta
       } catch {
         return `partition ${printable(r.name)} ends at ${shown(r.to)}, which is not a ${t.keyType} bound`;
       }
-      if (target.dropBefore === null) return `its embedded policy has no retention, so it never drops a partition`;
-      if (end > target.dropBefore) return `its embedded policy keeps ${printable(r.name)} (retention drops what ends by ${keyToLiteral(t.keyType, target.dropBefore)})`;
+      if (target.dropBefore === null) return `its embedded policy has no retention, so it never ${step.kind}es a partition`;
+      if (end > target.dropBefore) return `its embedded policy keeps ${printable(r.name)} (retention ${step.kind}es what ends by ${keyToLiteral(t.keyType, target.dropBefore)})`;
+      const mode = tp.retention?.mode ?? 'drop';
+      if (mode !== step.kind) return `its embedded policy's retention mode is ${mode}, not ${step.kind}`;
+      if (step.kind === 'detach') {
+        const into = tp.retention?.detachSchema ?? r.schema;
+        if (step.produces[0]!.schema !== into) return `it keeps ${printable(r.name)} in schema ${printable(step.produces[0]!.schema)}; its embedded policy says ${printable(into)}`;
+      }
+      return null;
+    }
+    case 'purge': {
+      if (tp.defaultExpiredRows !== 'purge') return 'its embedded policy does not purge the DEFAULT (default_partition expired_rows: warn)';
+      if (target.dropBefore === null || step.call.args[4] !== keyToLiteral(t.keyType, target.dropBefore)) {
+        return `it deletes the DEFAULT's rows before ${shown(step.call.args[4])}; its embedded policy's retention cut is ${target.dropBefore === null ? 'none' : keyToLiteral(t.keyType, target.dropBefore)}`;
+      }
       return null;
     }
     case 'split':

@@ -193,7 +193,7 @@ export async function computePlan(session: Session, policy: Policy, now: string)
   }
   const db: IntrospectedDatabase = { server, driver, actual };
   checkTablespaces(policy, await listTablespaces(session.client), db.server.database);
-  const plan = buildPlan({ policy, actual: db.actual, server: db.server, now, toolVersion: TOOL_VERSION });
+  const plan = buildPlan({ policy, actual: db.actual, server: db.server, now, toolVersion: TOOL_VERSION, naming: db.driver.naming });
   for (const t of plan.tables) {
     const a = db.actual.get(t.table);
     if (a) t.partitionsBefore = partitionRefs(a);

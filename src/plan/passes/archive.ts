@@ -11,7 +11,7 @@ import type { PlanContext } from './context.js';
 export function archivePass(ctx: PlanContext, planned: readonly Step[]): Step[] {
   const { policy } = ctx;
   if (!policy.archive) return [];
-  const after = simulateSteps(ctx.actual, planned);
+  const after = simulateSteps(ctx.actual, planned, ctx.naming);
   const cutoff = archiveCutoff(ctx);
   const old = after.partitions.filter((p) => p.range && p.range.to <= cutoff && p.storage !== 'external');
   if (old.length) {

@@ -3,8 +3,8 @@
 // and append to its lists, and return the steps they plan.
 import type { TablePolicy } from '../../policy/types.js';
 import { keyToLiteral, rangeToText } from '../keys.js';
-import type { ActualPartition, ActualTable, KeyPoint, KeyRange, KeyType, Step, TargetLayout } from '../model.js';
-import { NameAllocator } from '../names.js';
+import type { ActualPartition, ActualTable, KeyPoint, KeyRange, KeyType, PartitionNaming, Step, TargetLayout } from '../model.js';
+import { NameAllocator, STANDARD_NAMING } from '../names.js';
 import { targetLayout } from '../target.js';
 
 export type BoundedPartition = ActualPartition & { range: KeyRange };
@@ -25,6 +25,8 @@ export interface PlanContext {
   readonly target: TargetLayout;
   /** The partitions with bounds, by start (the DEFAULT is actual.defaultPartition). */
   readonly bounded: readonly BoundedPartition[];
+  /** How the server names new partitions (from the dialect driver). */
+  readonly naming: PartitionNaming;
   readonly names: NameAllocator;
   /** Things the plan will not do that the reviewer must know about. */
   readonly warnings: string[];
@@ -34,13 +36,14 @@ export interface PlanContext {
   rtext(r: KeyRange): string;
 }
 
-export function planContext(policy: TablePolicy, actual: ActualTable, now: string): PlanContext {
+export function planContext(policy: TablePolicy, actual: ActualTable, now: string, naming: PartitionNaming = STANDARD_NAMING): PlanContext {
   const keyType = actual.keyType;
   const { schema, name: tableName } = actual.table;
   const bounded = actual.partitions
     .filter((p): p is BoundedPartition => !p.isDefault && p.range !== undefined)
     .sort((a, b) => a.range.from - b.range.from);
-  const existing = [...bounded, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
+  const existing = [...actual.partitions, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
+  const relations = [...existing.filter((p) => p.table.schema === schema).map((p) => p.table.name), ...(actual.takenNames ?? [])];
   return {
     policy,
     actual,
@@ -50,7 +53,8 @@ export function planContext(policy: TablePolicy, actual: ActualTable, now: strin
     tableName,
     target: targetLayout(policy, keyType, now, tableName),
     bounded,
-    names: new NameAllocator(existing.filter((p) => p.table.schema === schema).map((p) => p.table.name)),
+    naming,
+    names: new NameAllocator(tableName, naming, relations, existing.flatMap((p) => (p.partitionName ? [p.partitionName] : []))),
     warnings: [],
     blocking: [],
     lit: (k) => keyToLiteral(keyType, k),

@@ -13,10 +13,10 @@ export function refusalsPass(ctx: PlanContext, steps: readonly Step[]): Step[] {
   const refusals: Refusal[] = [];
   if (actual.referencedBy?.length) {
     // Other tables' foreign keys forbid detaching or dropping a partition; creating partitions
-    // (with no DEFAULT to detach) and moving them still work.
+    // (with no DEFAULT to detach), moving them and deleting rows (the keys check each row) still work.
     refusals.push({
       why: `referenced by foreign key ${actual.referencedBy.join(', ')}: its partitions cannot be detached or dropped`,
-      blocks: (s) => s.kind !== 'move' && !(s.kind === 'split' && s.reads.length === 0),
+      blocks: (s) => s.kind !== 'move' && s.kind !== 'purge' && !(s.kind === 'split' && s.reads.length === 0),
     });
   }
   if (actual.publishedIn?.length) {

@@ -81,8 +81,8 @@ export function mergeStep(ctx: PlanContext, { sources, targets }: Component, def
         `though ${targets.filter((t) => t.storage !== storages[0]).map((t) => rtext(t.range)).join(', ')} want ${storages.slice(1).map((s) => s ?? '(parent default)').join(', ')}`,
     );
   }
-  const reusable = new Set(sources.filter((s) => s.table.schema === schema).map((s) => s.table.name));
-  const names = targets.map((t) => ctx.names.allocate(t.name, reusable));
+  const reusable = new Set(sources.flatMap((s) => [...(s.table.schema === schema ? [s.table.name] : []), ...(s.partitionName ? [s.partitionName] : [])]));
+  const names = targets.map((t) => ctx.names.allocate(t.suffix, reusable));
   const readParts: ActualPartition[] = readDefault ? [...sources, readDefault] : sources;
   const fromDefault = (f: (p: ActualPartition, r: readonly KeyRange[]) => number): number => (readDefault ? f(readDefault, shortfall) : 0);
   const notes = [

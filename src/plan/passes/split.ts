@@ -17,7 +17,7 @@ export function splitPass(ctx: PlanContext, missing: readonly TargetPartition[],
   }
   const out: OrderedStep[] = [];
   for (const [storage, targets] of byStorage) {
-    const names = targets.map((t) => ctx.names.allocate(t.name));
+    const names = targets.map((t) => ctx.names.allocate(t.suffix));
     const ranges = targets.map((t) => t.range);
     const source = def
       ? `rows come out of DEFAULT ${def.table.name} in one pass (~${rowsIn(def, ranges)} of its ~${def.rowEstimate} rows${def.keyStats ? ', from its key statistics' : ': no key statistics, so all of them, an upper bound'})`

@@ -8,7 +8,7 @@ import { formatBytes, formatCount, headerLines, KIND_SYMBOL, stepHeadline, summa
 import { foldUnchanged, layoutChanged, layoutDiff } from '../layout-diff.js';
 import { term } from '../escape.js';
 
-export const KIND_INK_COLOR: Record<StepKind, string> = { split: 'green', merge: 'yellow', move: 'cyan', unload: 'magenta', drop: 'red' };
+export const KIND_INK_COLOR: Record<StepKind, string> = { split: 'green', merge: 'yellow', move: 'cyan', unload: 'magenta', drop: 'red', purge: 'red', detach: 'red' };
 
 export interface PlanViewProps {
   plan: Plan;

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { literalToKey } from '../../../src/plan/keys.js';
 import type { Step } from '../../../src/plan/model.js';
-import { NameAllocator } from '../../../src/plan/names.js';
+import { NameAllocator, STANDARD_NAMING } from '../../../src/plan/names.js';
 import { archivePass } from '../../../src/plan/passes/archive.js';
 import { overlapComponents } from '../../../src/plan/passes/components.js';
 import { planContext, type BoundedPartition } from '../../../src/plan/passes/context.js';
-import { defaultContentsPass, ensureDefaultPass } from '../../../src/plan/passes/default-partition.js';
+import { ensureDefaultPass, forbiddenDefaultPass } from '../../../src/plan/passes/default-partition.js';
 import { localObjectsPass } from '../../../src/plan/passes/local-objects.js';
 import { moveStep } from '../../../src/plan/passes/moves.js';
 import { refusalsPass } from '../../../src/plan/passes/refusals.js';
@@ -26,13 +26,14 @@ function fakeStep(kind: Step['kind'], reads: Step['reads'] = []): Step {
 
 describe('NameAllocator', () => {
   it('never hands out a taken or already allocated name, unless the step consumes its owner', () => {
-    const names = new NameAllocator(['orders_p2024_01', 'orders_p2024_02']);
-    expect(names.allocate('orders_p2024_01')).toBe('orders_p2024_01_2');
-    expect(names.allocate('orders_p2024_01')).toBe('orders_p2024_01_3');
-    expect(names.allocate('orders_p2024_02', new Set(['orders_p2024_02']))).toBe('orders_p2024_02');
-    expect(names.allocate('orders_p2024_02', new Set(['orders_p2024_02']))).toBe('orders_p2024_02_2');
+    const names = new NameAllocator('orders', STANDARD_NAMING, ['orders_p2024_01', 'orders_p2024_02']);
+    const rel = (suffix: string, reusable?: Set<string>): string => names.allocate(suffix, reusable).relation;
+    expect(rel('_p2024_01')).toBe('orders_p2024_01_2');
+    expect(rel('_p2024_01')).toBe('orders_p2024_01_3');
+    expect(rel('_p2024_02', new Set(['orders_p2024_02']))).toBe('orders_p2024_02');
+    expect(rel('_p2024_02', new Set(['orders_p2024_02']))).toBe('orders_p2024_02_2');
     names.release('orders_p2024_01');
-    expect(names.allocate('orders_p2024_01')).toBe('orders_p2024_01');
+    expect(rel('_p2024_01')).toBe('orders_p2024_01');
   });
 });
 
@@ -48,7 +49,7 @@ describe('retentionPass', () => {
     expect(drops[0]!).toMatchObject({ kind: 'drop', destructive: true, estimatedRows: 3 });
     expect(live.map((p) => p.table.name)).toEqual(['orders_recent']);
     // The dropped partition's name is free for the new May partition.
-    expect(ctx.names.allocate('orders_p2024_05')).toBe('orders_p2024_05');
+    expect(ctx.names.allocate('_p2024_05').relation).toBe('orders_p2024_05');
   });
 
   it('keeps everything without retention', () => {
@@ -76,10 +77,10 @@ describe('default-partition passes', () => {
 
   it('forbid warns about rows in the DEFAULT, keep does not', () => {
     const forbid = planContext(policy(monthly.layout, { defaultPartition: 'forbid' }), table([], { defaultRows: 7 }), NOW);
-    defaultContentsPass(forbid, forbid.actual.defaultPartition);
+    forbiddenDefaultPass(forbid, forbid.actual.defaultPartition);
     expect(forbid.warnings).toEqual(['default_partition: forbid: DEFAULT partition orders_default holds ~7 rows']);
     const keep = planContext(monthly, table([], { defaultRows: 7 }), NOW);
-    defaultContentsPass(keep, keep.actual.defaultPartition);
+    forbiddenDefaultPass(keep, keep.actual.defaultPartition);
     expect(keep.warnings).toEqual([]);
   });
 });

@@ -200,7 +200,7 @@ tables:
     ['an unknown key, with a suggestion', BASE.replace('every: 1 month', 'every: 1 month, tablspace: warm'),
       ['gppart.yaml:5:59 tables[0].layout[0].tablspace: unknown key "tablspace"; did you mean "tablespace"?'], ['tablspace']],
     ['an unknown key, with the allowed ones', `${BASE}    colour: red\n`,
-      ['gppart.yaml:6:5 tables[0].colour: unknown key "colour"; expected one of: table, layout, archive, retention, default_partition, timezone, storage, tablespace, lock, max_steps_per_table'],
+      ['gppart.yaml:6:5 tables[0].colour: unknown key "colour"; expected one of: table, layout, archive, retention, default_partition, naming, timezone, storage, tablespace, lock, max_steps_per_table'],
       ['colour']],
     ['a missing key', BASE.replace(', every: 1 month', ''),
       ['gppart.yaml:5:9 tables[0].layout[0]: missing required key "every"'], ['{ from']],
