@@ -30,6 +30,17 @@ export const GREENPLUM6_INTROSPECT_SQL = `
 WITH req AS (
   SELECT i AS ord, ($1::text[])[i] AS req_schema, ($2::text[])[i] AS req_name
   FROM generate_series(1, coalesce(array_upper($1::text[], 1), 0)) AS i
+), taken AS (
+  -- Relations that are not partitions but share the table's first 12 characters, where the child
+  -- tables of new partitions start: an index range scan on relname, once per requested table.
+  SELECT r.ord, array_agg(o.relname::text ORDER BY o.relname) AS names
+  FROM req r
+  JOIN pg_catalog.pg_namespace tn ON tn.nspname = r.req_schema
+  JOIN pg_catalog.pg_class o ON o.relnamespace = tn.oid
+   AND o.relname >= left(r.req_name, 12)::name AND o.relname < (left(r.req_name, 12) || chr(1114111))::name
+  WHERE o.relname <> r.req_name AND o.relkind <> 'i'
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_partition_rule x WHERE x.parchildrelid = o.oid)
+  GROUP BY r.ord
 )
 SELECT r.req_schema,
        r.req_name,
@@ -60,8 +71,10 @@ SELECT r.req_schema,
        cts.spcname::text AS tablespace,
        cc.relstorage::text AS relstorage,
        cc.reltuples AS reltuples,
-       cc.relpages::bigint * ${GREENPLUM6_BLOCK_SIZE} AS bytes
+       cc.relpages::bigint * ${GREENPLUM6_BLOCK_SIZE} AS bytes,
+       tk.names AS taken_names
 FROM req r
+LEFT JOIN taken tk ON tk.ord = r.ord
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.req_schema
 LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.req_name
 LEFT JOIN pg_catalog.pg_tablespace pts ON pts.oid = c.reltablespace
@@ -122,6 +135,7 @@ export interface Greenplum6CatalogRow {
   relstorage: string | null;
   reltuples: string | number | null;
   bytes: string | number | null;
+  taken_names?: string[] | null;
 }
 
 function bool(v: boolean | string | null | undefined): boolean {
@@ -250,6 +264,7 @@ function mapTable(table: QualifiedName, rows: Greenplum6CatalogRow[]): ActualTab
     defaultPartition,
     owner: head.owner ?? '',
     tablespace: head.parent_tablespace,
+    ...(head.taken_names?.length ? { takenNames: head.taken_names } : {}),
   };
 }
 

@@ -29,7 +29,13 @@ WITH req AS (
             FROM pg_publication_tables pub
            WHERE pub.schemaname = req.schema_name
              AND (pub.tablename = req.table_name
-                  OR pub.tablename IN (SELECT k.relname FROM pg_inherits ki JOIN pg_class k ON k.oid = ki.inhrelid WHERE ki.inhparent = c.oid))) AS published_in
+                  OR pub.tablename IN (SELECT k.relname FROM pg_inherits ki JOIN pg_class k ON k.oid = ki.inhrelid WHERE ki.inhparent = c.oid))) AS published_in,
+         -- Relations that are not partitions but share the table's first 12 characters, where new
+         -- partition names start: an index range scan on relname, whatever the partition count.
+         (SELECT array_agg(o.relname::text ORDER BY o.relname)
+            FROM pg_class o
+           WHERE o.relname >= left(req.table_name, 12)::name AND o.relname < (left(req.table_name, 12) || chr(1114111))::name
+             AND o.relnamespace = n.oid AND o.oid <> c.oid AND NOT o.relispartition AND o.relkind NOT IN ('i', 'I')) AS taken_names
   FROM req
   LEFT JOIN pg_namespace n ON n.nspname = req.schema_name
   LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = req.table_name
@@ -85,7 +91,7 @@ WITH req AS (
   GROUP BY o.relid
 )
 SELECT p.schema_name, p.table_name, p.oid IS NOT NULL AS found, p.relkind::text AS relkind,
-       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace, p.referenced_by, p.published_in,
+       p.partstrat::text AS partstrat, p.partnatts, p.owner, p.tablespace, p.referenced_by, p.published_in, p.taken_names,
        a.attname AS key_column, format_type(a.atttypid, a.atttypmod) AS key_type,
        cn.nspname AS child_schema, cc.relname AS child_name, cc.relkind::text AS child_relkind,
        pg_get_expr(cc.relpartbound, 0) AS bound,
@@ -126,6 +132,7 @@ export interface PostgresCatalogRow {
   access_method: string | null;
   referenced_by?: string[] | null;
   published_in?: string[] | null;
+  taken_names?: string[] | null;
   local_objects?: string[] | null;
   key_null_frac?: number | null;
   key_mcv?: string | null;
@@ -249,6 +256,7 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
     tablespace: head.tablespace,
     ...(head.referenced_by?.length ? { referencedBy: head.referenced_by } : {}),
     ...(head.published_in?.length ? { publishedIn: head.published_in } : {}),
+    ...(head.taken_names?.length ? { takenNames: head.taken_names } : {}),
   };
 }
 

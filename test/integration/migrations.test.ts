@@ -92,7 +92,8 @@ describe('migrate', () => {
       const r = await other.client.query(
         `SELECT to_regclass('gppart.half') AS half, (SELECT max(version) FROM gppart.migrations) AS last`,
       );
-      expect(r.rows[0]).toEqual({ half: null, last: 7 });
+      const last = Number(readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort().at(-1)!.slice(0, 3));
+      expect(r.rows[0]).toEqual({ half: null, last });
     } finally {
       await other.drop();
     }
