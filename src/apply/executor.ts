@@ -23,6 +23,7 @@ import { fingerprint } from '../plan/fingerprint.js';
 import { describeLayoutChange, snapshotOf } from './snapshot.js';
 import { outdatedMigrations } from '../catalog/migrations.js';
 import { printable } from '../util/printable.js';
+import { analyzeAfterStep } from '../catalog/stats.js';
 
 export class ApplyError extends Error {
   /** refused: acting could be wrong, a person must decide; busy: another apply holds a table, try later. */
@@ -224,6 +225,9 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             const ms = performance.now() - t0;
             outcomes.push({ table: t.table, kind: step.kind, status: 'done', rows, ms });
             opts.listener?.onStepDone?.({ ...ev, rows, ms });
+            // The DEFAULT's key statistics still count the purged rows: the next plan would
+            // propose the purge again.
+            if (step.kind === 'purge') await analyzeAfterStep(client, step.reads, t.lock.timeoutMs);
           } catch (err) {
             await client.query('ROLLBACK').catch(() => undefined);
             const ms = performance.now() - t0;

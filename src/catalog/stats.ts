@@ -27,3 +27,21 @@ export async function partitionInsertCounts(client: pg.ClientBase, schema: strin
   );
   return new Map(r.rows.map((x) => [Number(x.oid), Number(x.n)]));
 }
+
+/**
+ * ANALYZE each relation in a transaction of its own, under `lockTimeoutMs`, after the step that
+ * changed it committed: never inside a step, whose rollback would leave ANALYZE's in-place
+ * reltuples behind. Failures are swallowed: only estimates are at stake.
+ */
+export async function analyzeAfterStep(client: pg.ClientBase, relations: ReadonlyArray<{ schema: string; name: string }>, lockTimeoutMs: number): Promise<void> {
+  for (const r of relations) {
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = '${Math.max(1, Math.floor(lockTimeoutMs))}ms'`);
+      await client.query(`ANALYZE ${sqlIdent(r.schema)}.${sqlIdent(r.name)}`);
+      await client.query('COMMIT');
+    } catch {
+      await client.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+}
