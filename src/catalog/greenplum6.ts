@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { ActualPartition, ActualTable, KeyType, PartitionNaming, QualifiedName, StorageKind } from '../plan/model.js';
 import { fitName, MAX_IDENTIFIER_BYTES } from '../plan/target.js';
 import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
+import { keyStatsOf } from './postgres.js';
 import { Greenplum6BoundError, greenplum6Range, keyTypeFromFormatType } from './greenplum6-bounds.js';
 
 /**
@@ -41,6 +42,20 @@ WITH req AS (
   WHERE o.relname <> r.req_name AND o.relkind <> 'i'
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_partition_rule x WHERE x.parchildrelid = o.oid)
   GROUP BY r.ord
+), default_stats AS (
+  -- The DEFAULT's key statistics, once per table: they let a plan count the DEFAULT's rows in a
+  -- range (a split's, or those older than retention) instead of saying "up to all of them".
+  SELECT r.ord, s.null_frac::float8 AS null_frac, s.most_common_vals::text AS mcv,
+         s.most_common_freqs::float8[] AS mcv_freq, s.histogram_bounds::text AS histogram
+  FROM req r
+  JOIN pg_catalog.pg_namespace n ON n.nspname = r.req_schema
+  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.req_name
+  JOIN pg_catalog.pg_partition pp ON pp.parrelid = c.oid AND pp.parlevel = 0 AND NOT pp.paristemplate
+  JOIN pg_catalog.pg_partition_rule pr ON pr.paroid = pp.oid AND pr.parparentrule = 0 AND pr.parisdefault
+  JOIN pg_catalog.pg_class dc ON dc.oid = pr.parchildrelid
+  JOIN pg_catalog.pg_namespace dn ON dn.oid = dc.relnamespace
+  JOIN pg_catalog.pg_attribute ka ON ka.attrelid = c.oid AND ka.attnum = pp.paratts[0]
+  JOIN pg_catalog.pg_stats s ON s.schemaname = dn.nspname AND s.tablename = dc.relname AND s.attname = ka.attname
 )
 SELECT r.req_schema,
        r.req_name,
@@ -72,9 +87,14 @@ SELECT r.req_schema,
        cc.relstorage::text AS relstorage,
        cc.reltuples AS reltuples,
        cc.relpages::bigint * ${GREENPLUM6_BLOCK_SIZE} AS bytes,
-       tk.names AS taken_names
+       tk.names AS taken_names,
+       CASE WHEN pr.parisdefault THEN ds.null_frac END AS key_null_frac,
+       CASE WHEN pr.parisdefault THEN ds.mcv END AS key_mcv,
+       CASE WHEN pr.parisdefault THEN ds.mcv_freq END AS key_mcv_freq,
+       CASE WHEN pr.parisdefault THEN ds.histogram END AS key_histogram
 FROM req r
 LEFT JOIN taken tk ON tk.ord = r.ord
+LEFT JOIN default_stats ds ON ds.ord = r.ord
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.req_schema
 LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.req_name
 LEFT JOIN pg_catalog.pg_tablespace pts ON pts.oid = c.reltablespace
@@ -136,6 +156,10 @@ export interface Greenplum6CatalogRow {
   reltuples: string | number | null;
   bytes: string | number | null;
   taken_names?: string[] | null;
+  key_null_frac?: number | null;
+  key_mcv?: string | null;
+  key_mcv_freq?: number[] | null;
+  key_histogram?: string | null;
 }
 
 function bool(v: boolean | string | null | undefined): boolean {
@@ -232,7 +256,7 @@ function mapTable(table: QualifiedName, rows: Greenplum6CatalogRow[]): ActualTab
     // EVERY-generated partitions have no name; keep the property absent rather than empty.
     if (row.partition_name) base.partitionName = row.partition_name;
     if (isDefault) {
-      defaultPartition = base;
+      defaultPartition = { ...base, ...keyStatsOf(row, keyType) };
       continue;
     }
     if (row.partition_rank !== null) base.rank = num(row.partition_rank);

@@ -286,7 +286,10 @@ export function parseArrayText(text: string): string[] {
 }
 
 /** The DEFAULT's key statistics, when ANALYZE has gathered them; unreadable ones are left out, not guessed. */
-function keyStatsOf(r: PostgresCatalogRow, keyType: KeyType): { keyStats?: KeyStats } {
+export function keyStatsOf(
+  r: Pick<PostgresCatalogRow, 'key_null_frac' | 'key_mcv' | 'key_mcv_freq' | 'key_histogram'>,
+  keyType: KeyType,
+): { keyStats?: KeyStats } {
   if (r.key_null_frac === null || r.key_null_frac === undefined) return {};
   try {
     const histogram = r.key_histogram ? parseArrayText(r.key_histogram).map((v) => literalToKey(keyType, v)) : [];
