@@ -1,5 +1,6 @@
 // DEFAULT leftovers (issue 10 #1), retention mode detach, naming patterns (issue 10 #11), names
 // taken by other relations (issue 11 #3) and Greenplum 6 partition names (issue 8 #4).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GREENPLUM6_NAMING } from '../../../src/catalog/greenplum6.js';
 import { planTable } from '../../../src/plan/diff.js';
@@ -102,6 +103,23 @@ describe('names taken by relations that are not partitions', () => {
     expect(planTable(p, simulateSteps(actual, plan.steps), NOW).steps).toEqual([]);
   });
 
+  it('never proposes a taken name, whichever names are taken, in either dialect', () => {
+    const p = policy([band('-3 months', '+2 months', '1 month'), band('-1 year', '-3 months', '3 months')], { defaultPartition: 'ensure' });
+    const plain = planTable(p, table([], { defaultRows: null }), NOW);
+    const wanted = plain.steps.flatMap((s) => s.produces.map((r) => r.name));
+    const candidates = [...wanted, ...wanted.map((n) => `${n}_2`), ...wanted.map((n) => n.replace('orders_', 'orders_1_prt_')), 'orders_1_prt_default'];
+    fc.assert(
+      fc.property(fc.subarray(candidates), fc.boolean(), (taken, gp6) => {
+        const actual = { ...table([], { defaultRows: null }), takenNames: taken };
+        const naming = gp6 ? GREENPLUM6_NAMING : undefined;
+        const plan = planTable(p, actual, NOW, naming);
+        for (const s of plan.steps) for (const r of s.produces) expect(taken).not.toContain(r.name);
+        expect(planTable(p, simulateSteps(actual, plan.steps, naming), NOW, naming).steps).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('the simulator refuses a step that takes one, as the server would', () => {
     const p = policy([band('-1 month', '+1 month', '1 month')]);
     const plan = planTable(p, table([]), NOW);
@@ -193,5 +211,36 @@ describe('Greenplum 6 partition names', () => {
     const plan = planTable(policy([band('-1 month', '+1 month', '1 month')], { defaultPartition: 'ensure' }), table([], { defaultRows: null }), NOW, GREENPLUM6_NAMING);
     expect(plan.steps[0]!.call).toEqual({ name: 'gppart.create_default', args: ['sales', 'orders', 'default', null] });
     expect(plan.steps[0]!.produces[0]!.name).toBe('orders_1_prt_default');
+  });
+});
+
+describe('policy keys for the DEFAULT and retention', () => {
+  const load = (table: string, defaults = ''): string => {
+    try {
+      const p = parsePolicyText(`version: 1\n${defaults}tables:\n  - table: sales.orders\n${table}`, 'p.yaml');
+      const t = p.tables[0]!;
+      return JSON.stringify({ mode: t.defaultPartition, expired: t.defaultExpiredRows ?? 'warn', retention: t.retention });
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('reads default_partition as a mode or as a map, inheriting what a table leaves out', () => {
+    expect(load('    default_partition: ensure\n')).toBe('{"mode":"ensure","expired":"warn","retention":null}');
+    expect(load('    default_partition: { expired_rows: purge }\n', 'defaults:\n  default_partition: forbid\n')).toBe('{"mode":"forbid","expired":"purge","retention":null}');
+    expect(load('    default_partition: keep\n', 'defaults:\n  default_partition: { mode: ensure, expired_rows: purge }\n')).toBe('{"mode":"keep","expired":"purge","retention":null}');
+    expect(load('    default_partition: { expired_rows: delete }\n')).toBe('p.yaml:4:40 tables[0].default_partition.expired_rows: "delete" is not one of warn, purge');
+    expect(load('    default_partition: { mode: keep, purge: true }\n')).toBe('p.yaml:4:38 tables[0].default_partition.purge: unknown key "purge"; expected one of: mode, expired_rows');
+    expect(load('    default_partition: kep\n')).toBe('p.yaml:4:24 tables[0].default_partition: "kep" is not one of keep, ensure, forbid; did you mean "keep"?');
+  });
+
+  it('reads retention mode detach and its schema, and refuses a schema without detach', () => {
+    expect(load('    retention: { drop_after: 2 years, mode: detach, schema: attic }\n')).toBe(
+      '{"mode":"keep","expired":"warn","retention":{"dropAfter":{"years":2},"dropAfterText":"2 years","mode":"detach","detachSchema":"attic"}}',
+    );
+    expect(load('    retention: { drop_after: 2 years, schema: attic }\n')).toBe(
+      'p.yaml:4:47 tables[0].retention.schema: only a detached partition moves to another schema; add mode: detach, or remove schema',
+    );
+    expect(load('    retention: { drop_after: 2 years, mode: archive }\n')).toMatch(/retention\.mode: "archive" is not one of drop, detach/);
   });
 });
