@@ -224,15 +224,3 @@ export function fitName(table: string, suffix: string): string {
   while (Buffer.byteLength(p, 'utf8') > room) p = Array.from(p).slice(0, -1).join('');
   return `${p}${suffix}`;
 }
-
-/** `base`, or `base` with a numeric suffix `_2`, `_3`… when `base` is taken; always ≤ 63 bytes. */
-export function uniqueName(base: string, taken: ReadonlySet<string> | ((name: string) => boolean)): string {
-  const isTaken = typeof taken === 'function' ? taken : (n: string): boolean => taken.has(n);
-  if (!isTaken(base)) return base;
-  for (let n = 2; ; n++) {
-    const sfx = `_${n}`;
-    let p = base;
-    while (Buffer.byteLength(p + sfx, 'utf8') > MAX_IDENTIFIER_BYTES) p = Array.from(p).slice(0, -1).join('');
-    if (!isTaken(p + sfx)) return p + sfx;
-  }
-}
