@@ -244,3 +244,33 @@ describe('policy keys for the DEFAULT and retention', () => {
     expect(load('    retention: { drop_after: 2 years, mode: archive }\n')).toMatch(/retention\.mode: "archive" is not one of drop, detach/);
   });
 });
+
+describe('plan-file checks accept the new steps and refuse them where the policy does not ask for them', () => {
+  it('purge, detach and Greenplum 6 partition names pass; a purge under expired_rows: warn does not', async () => {
+    const { checkPlanSteps } = await import('../../../src/workflow/planfile.js');
+    const { buildPlan } = await import('../../../src/plan/plan.js');
+    const tp = policy([band('-1 month', '+1 month', '1 month')], {
+      retention: { ...retention('2 years')!, mode: 'detach', detachSchema: 'attic' },
+      defaultExpiredRows: 'purge',
+      defaultPartition: 'keep',
+    });
+    const actual = withDefaultStats(table([{ from: '2020-01-01', to: '2021-01-01', name: 'orders_p2020' }]), 1000);
+    const p = { version: 1 as const, file: 'p.yaml', hash: 'h', tables: [tp] };
+    const plan = buildPlan({
+      policy: p,
+      actual: new Map([['sales.orders', actual]]),
+      server: { dialect: 'greenplum6', version: 'Greenplum Database 6.24.3', database: 'd', identity: 'h/d' },
+      now: NOW,
+      toolVersion: '0.1.0',
+      naming: GREENPLUM6_NAMING,
+    });
+    expect(plan.tables[0]!.steps.map((s) => s.kind)).toEqual(['detach', 'purge', 'split']);
+    expect(plan.summary).toEqual({ split: 1, merge: 0, move: 0, unload: 0, drop: 0, purge: 1, detach: 1 });
+    expect(plan.tables[0]!.steps[2]!.produces[0]).toMatchObject({ name: 'orders_1_prt_p2024_05', partitionName: 'p2024_05' });
+    expect(() => checkPlanSteps('plan.json', plan, p)).not.toThrow();
+    const warnOnly = { ...p, tables: [{ ...tp, defaultExpiredRows: undefined }] };
+    expect(() => checkPlanSteps('plan.json', plan, warnOnly)).toThrow(/step 2 \(purge\): its embedded policy does not purge the DEFAULT/);
+    const dropping = { ...p, tables: [{ ...tp, retention: retention('2 years') }] };
+    expect(() => checkPlanSteps('plan.json', plan, dropping)).toThrow(/step 1 \(detach\): its embedded policy's retention mode is drop, not detach/);
+  });
+});
