@@ -248,8 +248,9 @@ function stepPolicyProblem(step: Step, t: TablePlan, tp: TablePolicy, target: Ta
       } catch {
         return `partition ${printable(r.name)} ends at ${shown(r.to)}, which is not a ${t.keyType} bound`;
       }
-      if (target.dropBefore === null) return `its embedded policy has no retention, so it never ${step.kind}es a partition`;
-      if (end > target.dropBefore) return `its embedded policy keeps ${printable(r.name)} (retention ${step.kind}es what ends by ${keyToLiteral(t.keyType, target.dropBefore)})`;
+      const verb = step.kind === 'drop' ? 'drops' : 'detaches';
+      if (target.dropBefore === null) return `its embedded policy has no retention, so it never ${verb} a partition`;
+      if (end > target.dropBefore) return `its embedded policy keeps ${printable(r.name)} (retention ${verb} what ends by ${keyToLiteral(t.keyType, target.dropBefore)})`;
       const mode = tp.retention?.mode ?? 'drop';
       if (mode !== step.kind) return `its embedded policy's retention mode is ${mode}, not ${step.kind}`;
       if (step.kind === 'detach') {

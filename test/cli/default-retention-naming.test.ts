@@ -78,12 +78,12 @@ describe('DEFAULT leftovers, purge, detach, naming and taken names through the C
     const plan = JSON.parse((await runCli(['plan', '-c', f, '--now', NOW, '--format', 'json'], { env })).stdout).tables[0];
     expect(plan.steps.map((s: { kind: string }) => s.kind)).toEqual(['detach', 'purge', 'split']);
     expect(plan.steps[2].call.args[4]).toEqual(['events_p2026_10', 'events_p2026_11', 'events_p2026_12_2']);
-    const refused = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve'], { env });
+    const refused = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override'], { env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/--allow-destroy/);
     expect(refused.stderr).toMatch(/purge/);
     const total = await count('SELECT count(*) AS n FROM sales.events');
-    const r = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy'], { env });
+    const r = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--allow-now-override'], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM sales.events WHERE day < '2024-11-25'`)).toBe(0);

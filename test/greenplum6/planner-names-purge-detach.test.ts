@@ -112,7 +112,7 @@ describe.skipIf(!URL)('Greenplum 6: partition names, DEFAULT purge and detach th
 
   it('applies: the child tables are the ones planned, expired DEFAULT rows are gone, old partitions are tables in the attic; the re-plan is empty', async () => {
     const before = await Promise.all(TABLES.map((t) => count(`SELECT count(*) AS n FROM ${q(SCHEMA)}.${q(t)}`)));
-    const r = await runCli(['apply', '-c', policyFile, '--now', NOW, '--auto-approve', '--allow-destroy'], { env });
+    const r = await runCli(['apply', '-c', policyFile, '--now', NOW, '--auto-approve', '--allow-destroy', '--allow-now-override'], { env });
     expect(r.stderr, r.stderr).toBe('');
     expect(r.code).toBe(0);
     for (const [i, t] of TABLES.entries()) {
