@@ -56,3 +56,14 @@ export function mdProse(s: string): string {
     .replace(/\]\(/g, ']\\(')
     .replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'));
 }
+
+const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Text for HTML and SVG, as element content or inside a quoted attribute: the five characters that
+ * could open a tag, an entity or leave an attribute become entities, and everything printable()
+ * would escape is shown as that visible escape (a name never breaks a line or reorders the page).
+ */
+export function html(s: string): string {
+  return printable(s).replace(/[&<>"']/g, (c) => HTML_ENTITY[c]!);
+}
