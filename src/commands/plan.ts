@@ -5,6 +5,7 @@ import { isEmpty } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
+import { renderPlanHtml } from '../render/html.js';
 import { driftLine } from '../render/drift.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { computePlan, loadPolicyFile, resolveNow, selectTables } from '../workflow/planning.js';
@@ -19,6 +20,7 @@ export default class Plan extends GppartCommand {
     '<%= config.bin %> plan',
     '<%= config.bin %> plan --now 2026-01-01 --format json',
     '<%= config.bin %> plan --out plan.json --format markdown > change-1234.md',
+    '<%= config.bin %> plan --format html > plan.html   # open in a browser: a timeline per table',
     '<%= config.bin %> plan --out plan.json && <%= config.bin %> apply plan.json',
     '<%= config.bin %> plan --detailed-exitcode   # 0 no changes, 2 changes (the last line names the tables), 1 error',
   ];
@@ -28,8 +30,9 @@ export default class Plan extends GppartCommand {
     ...nowFlag,
     ...targetFlag,
     format: Flags.string({
-      description: 'Output format (default: a coloured view at a terminal, plain text otherwise; markdown is made for a change ticket).',
-      options: ['text', 'markdown', 'json', 'sql'],
+      description:
+        'Output format (default: a coloured view at a terminal, plain text otherwise; markdown is made for a change ticket, html is one self-contained page with a timeline per table).',
+      options: ['text', 'markdown', 'json', 'sql', 'html'],
     }),
     out: Flags.string({ description: 'Also write the plan to this file, for `gppart apply PLANFILE` and `gppart show`.', helpValue: 'PLANFILE' }),
     'detailed-exitcode': Flags.boolean({
@@ -54,6 +57,8 @@ export default class Plan extends GppartCommand {
       this.say(renderPlanSql(plan, (s) => call(s.call)));
     } else if (flags.format === 'markdown') {
       this.say(renderPlanMarkdown(plan, doc.planHash, (s) => call(s.call)));
+    } else if (flags.format === 'html') {
+      this.say(renderPlanHtml(plan, { planHash: doc.planHash, renderCall: (s) => call(s.call), policy }));
     } else if (!flags.format && wantsColor()) {
       // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
       const { planToTerminalString } = await import('../render/ink/live.js');

@@ -5,6 +5,7 @@ import { applyDetails, getApply, isInstalled } from '../catalog/state-store.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
+import { renderApplyHtml, renderPlanHtml } from '../render/html.js';
 import { renderApplyText, type JournalStep, type SnapshotPartition, type TableSnapshots } from '../render/history.js';
 import { wantsColor } from '../cli/output.js';
 import { readPlanFile } from '../workflow/planfile.js';
@@ -13,12 +14,13 @@ import { WorkflowError } from '../workflow/planning.js';
 
 export default class Show extends GppartCommand {
   static override summary = 'Render a saved plan (no database needed), or a past apply from the journal.';
-  static override description = `gppart show PLANFILE renders a plan written by \`gppart plan --out\` as text, markdown (for a change ticket), json or sql (a psql script); it checks the file's hash first and needs no database.
+  static override description = `gppart show PLANFILE renders a plan written by \`gppart plan --out\` as text, markdown (for a change ticket), json, sql (a psql script) or html (one self-contained page with a timeline per table); it checks the file's hash first and needs no database.
 
-gppart show --apply ID reads apply ID from the database: its snapshots before and after as a layout diff, and each journal step with status, rows and timings.`;
+gppart show --apply ID reads apply ID from the database: its snapshots before and after as a layout diff (html: as a timeline), and each journal step with status, rows and timings.`;
   static override examples = [
     '<%= config.bin %> show plan.json --format markdown > change-1234.md',
     '<%= config.bin %> show plan.json --format sql > change-1234.sql',
+    '<%= config.bin %> show plan.json --format html > change-1234.html',
     '<%= config.bin %> show --apply 42',
   ];
   static override args = {
@@ -27,21 +29,21 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
   static override flags = {
     ...connectionFlags,
     apply: Flags.integer({ description: 'Show this past apply (an id from `gppart history`).', helpValue: 'ID', min: 1 }),
-    format: Flags.string({ description: 'Output format (--apply: text or json).', options: ['text', 'markdown', 'json', 'sql'], default: 'text' }),
+    format: Flags.string({ description: 'Output format (--apply: text, json or html).', options: ['text', 'markdown', 'json', 'sql', 'html'], default: 'text' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Show);
     if (flags.apply !== undefined) {
       if (args.planfile) throw new WorkflowError('give either PLANFILE or --apply ID, not both');
-      if (flags.format !== 'text' && flags.format !== 'json') throw new WorkflowError(`--apply shows as text or json, not ${flags.format}`);
+      if (flags.format !== 'text' && flags.format !== 'json' && flags.format !== 'html') throw new WorkflowError(`--apply shows as text, json or html, not ${flags.format}`);
       await this.showApply(flags.apply, flags.format, flags['database-url']);
       return;
     }
     if (!args.planfile) throw new WorkflowError('nothing to show: give a PLANFILE (from gppart plan --out) or --apply ID (from gppart history)');
     // Checked whole before anything is shown: hash, embedded policy, and every step's call
     // against its kind and partitions, so what is shown is what apply would run.
-    const { doc, plan } = readPlanFile(args.planfile);
+    const { doc, plan, policy } = readPlanFile(args.planfile);
     const driver = driverFor(plan.server.dialect);
     switch (flags.format) {
       case 'json':
@@ -52,6 +54,9 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
         break;
       case 'markdown':
         this.say(renderPlanMarkdown(plan, doc.planHash, (s) => driver.renderCall(s.call)));
+        break;
+      case 'html':
+        this.say(renderPlanHtml(plan, { planHash: doc.planHash, renderCall: (s) => driver.renderCall(s.call), policy }));
         break;
       default:
         this.say(renderPlanText(plan, { color: wantsColor() }, (s) => driver.renderCall(s.call)));
@@ -88,6 +93,8 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
     const snapshots = [...byTable.values()];
     if (format === 'json') {
       this.say(JSON.stringify({ apply, steps, snapshots }, null, 2));
+    } else if (format === 'html') {
+      this.say(renderApplyHtml(apply, steps, snapshots));
     } else {
       this.say(renderApplyText(apply, steps, snapshots));
     }
