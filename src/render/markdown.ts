@@ -5,6 +5,7 @@ import type { Plan, Step, StepKind, TablePlan } from '../plan/model.js';
 import { STEP_KINDS, SUMMARY_KINDS, isDestructiveKind } from '../plan/model.js';
 import { formatBytes, formatCount, stepHeadline, summaryLine } from './text.js';
 import { foldUnchanged, layoutChanged, layoutDiff } from './layout-diff.js';
+import { markdownTimeline } from './mermaid.js';
 import { mdBlock as block, mdCell as cell, mdCellCode as cellCode, mdCode as code, mdProse as prose } from './escape.js';
 
 function sum(steps: Step[], f: (s: Step) => number): number {
@@ -91,7 +92,7 @@ export function renderPlanMarkdown(plan: Plan, planHash: string, renderCall: (s:
   if (notes.length) out.push(...notes.map((n) => `- ${n}`));
   else out.push('None: the plan has no steps.');
   out.push('', '## Steps');
-  for (const t of plan.tables) out.push(...tableSection(t, renderCall));
+  for (const t of plan.tables) out.push(...tableSection(t, renderCall), ...markdownTimeline(plan, t));
   out.push(
     '',
     '---',
