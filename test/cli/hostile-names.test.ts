@@ -87,8 +87,8 @@ tables:
     await admin.end();
   });
 
-  it('text, markdown and json keep every name on its line, escapes shown', async () => {
-    for (const format of ['text', 'markdown', 'json']) {
+  it('text, markdown, json and html keep every name on its line, escapes shown', async () => {
+    for (const format of ['text', 'markdown', 'json', 'html']) {
       const r = await runCli(['plan', '-c', policyFile, '--now', NOW, '--format', format], { env });
       expect(r.stderr, format).toBe('');
       expect(r.stdout, format).not.toMatch(RAW);
