@@ -2,7 +2,11 @@
 // that touches them; periods; runs of alike neighbours collapsed under a bar budget or a width.
 import { describe, expect, it } from 'vitest';
 import { literalToKey } from '../../../src/plan/keys.js';
-import type { Plan, Step } from '../../../src/plan/model.js';
+import type { ActualTable, Plan, Step } from '../../../src/plan/model.js';
+import type { Policy } from '../../../src/policy/types.js';
+import { buildPlan } from '../../../src/plan/plan.js';
+import { partitionRefs } from '../../../src/apply/snapshot.js';
+import { band, policy, retention, table } from '../plan/fixtures.js';
 import { changeWord, MIXED, periodOf, runsAtMost, runsForWidth, type TimelinePartition } from '../../../src/render/timeline.js';
 import { applyTimeline, planTimeline } from '../../../src/render/timeline-sources.js';
 import { demoPlan } from './timeline-fixtures.js';
@@ -125,6 +129,26 @@ describe('planTimeline', () => {
     const tl = planTimeline(t, tp);
     expect(tl.before.find((x) => x.name === 'orders_p2022_01')!.change).toBe('rebalance');
     expect(tl.after!.find((x) => x.fromText === p.from)!.change).toBe('rebalance');
+  });
+
+  it("draws the planner's purge and detach steps by their reads and produces, with no code of their own", () => {
+    const withStats = (t: ActualTable): ActualTable => ({
+      ...t,
+      defaultPartition: { ...t.defaultPartition!, rowEstimate: 1000, keyStats: { nullFrac: 0, mcv: [k('2020-06-01')], mcvFreq: [0.3], histogram: [k('2030-01-01'), k('2030-06-01')] } },
+    });
+    const tp = policy([band('-1 year', '+1 month', '1 year')], { retention: { ...retention('2 years')!, mode: 'detach' }, defaultExpiredRows: 'purge' });
+    const actual = withStats(table([{ from: '2020-01-01', to: '2021-01-01', name: 'orders_p2020', rows: 5 }, { from: '2024-01-01', to: '2025-01-01', name: 'orders_p2024', rows: 5 }]));
+    const p: Policy = { version: 1, file: 'gppart.yaml', hash: 'h', tables: [tp] };
+    const plan = buildPlan({ policy: p, actual: new Map([['sales.orders', actual]]), server: { dialect: 'postgres', version: 'PostgreSQL 17', database: 'd', identity: 'x' }, now: '2024-05-15', toolVersion: '0' });
+    plan.tables[0]!.partitionsBefore = partitionRefs(actual);
+    expect(plan.tables[0]!.steps.map((s) => s.kind)).toEqual(expect.arrayContaining(['detach', 'purge']));
+    const t = planTimeline(plan, plan.tables[0]!, tp);
+    expect(t.note).toBeUndefined();
+    expect(t.before.find((x) => x.name === 'orders_p2020')!.change).toBe('detach');
+    expect(t.before.find((x) => x.isDefault)!.change).toBe('purge');
+    expect(t.after!.find((x) => x.name === 'orders_p2020')).toBeUndefined();
+    expect(t.after!.find((x) => x.isDefault)).toBeDefined();
+    expect(changeWord('detach', 'before')).toBe('detached');
   });
 
   it('says why there is no after picture when the steps do not carry out on the listed partitions', () => {
