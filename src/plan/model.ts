@@ -197,6 +197,27 @@ export interface ProcedureCall {
   args: Array<string | Array<string | null> | null>;
 }
 
+/**
+ * Where an unload step writes and what becomes of the partition (Step.archive). Everything apply
+ * needs besides the partition (reads[0]) is here, so the step's work follows from its data.
+ */
+export interface ArchiveTarget {
+  format: 'parquet' | 'csv.gz';
+  /** client: gppart streams COPY output to the object store; pxf: Greenplum writes through PXF. */
+  via: 'client' | 'pxf';
+  bucket: string;
+  /** The partition's folder, ending in "/": `<prefix>/<schema>/<table>/<from>_<to>/`. */
+  folder: string;
+  /** Data object keys, in write order (full keys, inside `folder`). */
+  objects: string[];
+  /** Key of `_manifest.json`, written last, inside `folder`. */
+  manifest: string;
+  /** PXF server configuration (via: pxf). */
+  pxfServer?: string;
+  /** drop: the partition is removed (client); external: replaced by an external partition over the objects (pxf). */
+  then: 'drop' | 'external';
+}
+
 export interface Step {
   kind: StepKind;
   /** Partitions the step reads (and replaces or removes). */
@@ -211,6 +232,8 @@ export interface Step {
   call: ProcedureCall;
   /** True for steps that destroy data or remove it from the table (drop, unload, purge, detach). */
   destructive: boolean;
+  /** unload only: the objects it writes. */
+  archive?: ArchiveTarget;
 }
 
 export interface TablePlan {

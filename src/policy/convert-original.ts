@@ -213,6 +213,8 @@ export function convertOriginal(src: Obj, loc: Locator, file: string): Converted
         out.archive = table.archive.value;
         mark(['tables', gi, 'archive'], table.archive.op);
         mark(['tables', gi, 'archive', 'after'], [...table.archive.op, 'upper_bound']);
+        mark(['tables', gi, 'archive', 'to'], [...table.archive.op, 's3_bucket']);
+        mark(['tables', gi, 'archive', 'pxf_server'], [...table.archive.op, 's3_server_name']);
       }
       if (table.dropAfter) {
         out.retention = { drop_after: table.dropAfter.value };
@@ -363,7 +365,8 @@ function convertTable(
       const after = ageOf(to.off);
       if (!after) { bad([...p, 'upper_bound'], `"${String(op.upper_bound)}" mixes signs and cannot be converted to an age`); return; }
       result.archive = {
-        value: { after, s3: { server, bucket, format: 'parquet' } },
+        // The original wrote gzip'd text through a PXF writable external table: the same path.
+        value: { after, to: `s3://${bucket}`, format: 'csv.gz', via: 'pxf', pxf_server: server },
         op: p,
       };
     } else {

@@ -30,10 +30,22 @@ export interface Band {
   everyText: string;
 }
 
+export type ArchiveFormat = 'parquet' | 'csv.gz';
+
+/** Where and how partitions older than `after` go to object storage (docs/policy.md, archive). */
 export interface ArchivePolicy {
   after: RelativeOffset;
   afterText: string;
-  s3: { server: string; bucket: string; format: 'parquet' | 'csv' | 'text'; prefix?: string };
+  /** Bucket and key prefix of `to: s3://bucket/prefix` (prefix without leading or trailing "/", may be ""). */
+  bucket: string;
+  prefix: string;
+  format: ArchiveFormat;
+  /** client: gppart streams COPY output to S3 itself (every dialect); pxf: Greenplum writes through PXF. */
+  via: 'client' | 'pxf';
+  /** The PXF server configuration (via: pxf). */
+  pxfServer: string | null;
+  /** A partition older than retention.drop_after is archived before it is dropped (default: dropped unarchived). */
+  beforeDrop: boolean;
 }
 
 export interface RetentionPolicy {

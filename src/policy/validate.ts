@@ -151,6 +151,8 @@ interface Defaults {
   maxSteps: number;
   defaultPartition: DefaultPartition;
   naming: NamingPattern | undefined;
+  /** The defaults' archive block as written (tables inherit it key by key), or null. */
+  archive: Obj | null;
 }
 
 interface DefaultPartition {
@@ -213,6 +215,60 @@ function resolveDefaults(c: Checker, raw: Obj): Defaults {
       ? (d.max_steps_per_table as number) : 0,
     defaultPartition: defaultPartitionOf(d.default_partition, { mode: 'keep', expiredRows: 'warn' }),
     naming: c.parse(d, 'naming', p, parseNaming),
+    archive: isObj(d.archive) ? d.archive : null,
+  };
+}
+
+/** `s3://bucket/prefix` → bucket and prefix (no leading or trailing "/"). */
+export function parseArchiveUrl(s: string): Parsed<{ bucket: string; prefix: string }> {
+  const m = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(s);
+  if (!m) return { ok: false, message: `"${s}" is not an S3 location; write s3://bucket or s3://bucket/prefix` };
+  const bucket = m[1]!;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+    return { ok: false, message: `"${bucket}" is not a valid bucket name (3 to 63 characters: a-z, 0-9, "." and "-")` };
+  }
+  const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(prefix) || prefix.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+    return { ok: false, message: `"${s}": the prefix must not contain control characters, empty segments, "." or ".."` };
+  }
+  if (Buffer.byteLength(prefix, 'utf8') > 512) return { ok: false, message: `"${s}": the prefix is longer than 512 bytes` };
+  return { ok: true, value: { bucket, prefix } };
+}
+
+/**
+ * The table's archive block over the defaults' (key by key; `archive: null` on a table turns it
+ * off). `after` and `to` must be known once merged.
+ */
+function archiveOf(c: Checker, inherited: Obj | null, t: Obj, p: Path): ArchivePolicy | null {
+  if ('archive' in t && t.archive === null) return null;
+  const own = isObj(t.archive) ? t.archive : null;
+  if (!own && !inherited) return null;
+  const merged: Obj = { ...(inherited ?? {}), ...(own ?? {}) };
+  // Messages point at the key where it was written: the table's block, else the defaults'.
+  const at = (key: string): Path => (own && key in own ? [...p, 'archive'] : ['defaults', 'archive']);
+  const after = c.parse(merged, 'after', at('after'), parseAge);
+  const to = c.parse(merged, 'to', at('to'), parseArchiveUrl);
+  for (const key of ['after', 'to']) {
+    if (!(key in merged)) c.issue(own ? [...p, 'archive'] : ['defaults', 'archive'], `missing required key "${key}"`);
+  }
+  const via = merged.via === 'pxf' ? 'pxf' : 'client';
+  const pxfServer = typeof merged.pxf_server === 'string' && merged.pxf_server ? merged.pxf_server : null;
+  if (via === 'pxf' && !pxfServer) c.issue([...at('via'), 'via'], 'via: pxf needs pxf_server, the name of the PXF server configuration to write through');
+  if (via === 'pxf' && pxfServer && !/^[A-Za-z0-9_.-]+$/.test(pxfServer)) {
+    c.issue([...at('pxf_server'), 'pxf_server'], `"${pxfServer}" is not a PXF server name (letters, digits, "_", "." and "-")`);
+  }
+  if (via === 'client' && 'pxf_server' in merged) c.issue([...at('pxf_server'), 'pxf_server'], 'pxf_server is only used with via: pxf');
+  if (!after || !to) return null;
+  return {
+    after,
+    afterText: String(merged.after),
+    bucket: to.bucket,
+    prefix: to.prefix,
+    format: merged.format === 'csv.gz' ? 'csv.gz' : 'parquet',
+    via,
+    pxfServer: via === 'pxf' ? pxfServer : null,
+    beforeDrop: merged.before_drop === true,
   };
 }
 
@@ -294,20 +350,8 @@ function resolveTable(
     }
   }
 
-  let archive: ArchivePolicy | null = null;
-  let archiveAfter: RelativeOffset | undefined;
-  if (isObj(t.archive)) {
-    const ap: Path = [...p, 'archive'];
-    archiveAfter = c.parse(t.archive, 'after', ap, parseAge);
-    const s3 = t.archive.s3;
-    if (archiveAfter && isObj(s3) && typeof s3.server === 'string' && s3.server && typeof s3.bucket === 'string' && s3.bucket) {
-      const format = s3.format === 'csv' || s3.format === 'text' || s3.format === 'parquet' ? s3.format : 'parquet';
-      archive = {
-        after: archiveAfter, afterText: String(t.archive.after),
-        s3: { server: s3.server, bucket: s3.bucket, format, ...(typeof s3.prefix === 'string' ? { prefix: s3.prefix } : {}) },
-      };
-    }
-  }
+  const archive = archiveOf(c, defaults.archive, t, p);
+  const archiveAfter = archive?.after;
 
   let retention: TablePolicy['retention'] = null;
   if (isObj(t.retention)) {
@@ -318,7 +362,7 @@ function resolveTable(
       let fine = true;
       if (archiveAfter && firstDayNotEarlier(negate(dropAfter), negate(archiveAfter)) !== null) {
         c.issue([...rp, 'drop_after'],
-          `"${dropText}" must be longer than archive.after "${String((t.archive as Obj).after)}": ` +
+          `"${dropText}" must be longer than archive.after "${archive!.afterText}": ` +
             'partitions are archived first and dropped later');
         fine = false;
       }

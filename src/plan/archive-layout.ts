@@ -1,0 +1,65 @@
+// Where an archived partition's objects live: one folder per partition, named by table and range,
+// so the keys are known when the plan is made and a reviewer sees exactly what will be written.
+//   <prefix>/<schema>/<table>/<from>_<to>/data.parquet | data.csv.gz, then _manifest.json
+// Pure: shared by the planner, apply and restore.
+import type { ArchivePolicy } from '../policy/types.js';
+import { keyToLiteral } from './keys.js';
+import type { ArchiveTarget, KeyRange, KeyType } from './model.js';
+
+export const MANIFEST_NAME = '_manifest.json';
+
+/**
+ * One key segment from any identifier: ASCII letters, digits, "_", "." and "-" stay, every other
+ * UTF-8 byte is %XX, so "/" in a name can never add a folder level and the mapping is reversible.
+ */
+export function keySegment(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    out += /[A-Za-z0-9_.-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  // "." and ".." are path tricks in some tools' eyes; a leading dot stays readable when escaped.
+  return out.startsWith('.') ? `%2E${out.slice(1)}` : out;
+}
+
+/** `2024-01-01 00:00:00+00` → `20240101T000000Z`-style text, safe as a key segment. */
+function boundSegment(keyType: KeyType, key: number): string {
+  const lit = keyToLiteral(keyType, key)
+    .replace(/ (\d\d):(\d\d):(\d\d)/, 'T$1$2$3')
+    .replace(/\+00$/, 'Z');
+  return keySegment(lit);
+}
+
+export function archiveFolder(prefix: string, schema: string, table: string, keyType: KeyType, range: KeyRange): string {
+  const parts = [keySegment(schema), keySegment(table), `${boundSegment(keyType, range.from)}_${boundSegment(keyType, range.to)}`];
+  return `${prefix ? `${prefix}/` : ''}${parts.join('/')}/`;
+}
+
+export function dataObjectName(format: ArchivePolicy['format']): string {
+  return format === 'parquet' ? 'data.parquet' : 'data.csv.gz';
+}
+
+/** What an unload of `range` writes under the policy's archive rule. */
+export function archiveTarget(
+  archive: ArchivePolicy,
+  schema: string,
+  table: string,
+  keyType: KeyType,
+  range: KeyRange,
+): ArchiveTarget {
+  const folder = archiveFolder(archive.prefix, schema, table, keyType, range);
+  return {
+    format: archive.format,
+    via: archive.via,
+    bucket: archive.bucket,
+    folder,
+    objects: [`${folder}${dataObjectName(archive.format)}`],
+    manifest: `${folder}${MANIFEST_NAME}`,
+    ...(archive.via === 'pxf' && archive.pxfServer ? { pxfServer: archive.pxfServer } : {}),
+    then: archive.via === 'pxf' ? 'external' : 'drop',
+  };
+}
+
+export function s3Url(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
