@@ -12,7 +12,6 @@ import {
   journalDone,
   journalFailed,
   journalStart,
-  runCall,
   saveSnapshot,
   tryLockTable,
   unlockTable,
@@ -24,6 +23,9 @@ import { describeLayoutChange, snapshotOf } from './snapshot.js';
 import { outdatedMigrations } from '../catalog/migrations.js';
 import { printable } from '../util/printable.js';
 import { analyzeAfterStep } from '../catalog/stats.js';
+import type { ObjectStore } from '../s3/object-store.js';
+import { s3ObjectStore } from '../s3/s3-store.js';
+import { runnerFor, type StepContext } from './step-runner.js';
 
 export class ApplyError extends Error {
   /** refused: acting could be wrong, a person must decide; busy: another apply holds a table, try later. */
@@ -93,6 +95,8 @@ export interface ApplyOptions {
   toolVersion: string;
   planHash: string;
   budget?: ApplyBudget;
+  /** Opens the object store for unload steps (default: S3 from the environment), once per apply. */
+  objectStore?: () => ObjectStore;
 }
 
 function holderText(table: string, h: LockHolder | null): string {
@@ -150,6 +154,8 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   const client = session.client;
   await checkMigrations(client, opts.migrationsDir, plan.server.database);
   const tables = plan.tables.filter((t) => t.steps.length > 0);
+  let openedStore: ObjectStore | null = null;
+  const store = (): ObjectStore => (openedStore ??= (opts.objectStore ?? defaultObjectStore)());
   const locked: string[] = [];
   const release = async () => {
     for (const t of locked.splice(0)) await unlockTable(client, t).catch(() => undefined);
@@ -213,14 +219,17 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             continue;
           }
           started++;
-          const sql = driver.renderCall(step.call);
-          const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, sql);
+          const runner = runnerFor(step);
+          const ctx: StepContext = { session, driver, table: t, step, applyId, toolVersion: opts.toolVersion, objectStore: store };
+          const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, runner.journalText(ctx));
           opts.listener?.onStepStart?.(ev);
           const t0 = performance.now();
+          let committing = false;
           try {
             await beginStep(client, t.lock, t);
-            const rows = await runCall(client, sql);
+            const rows = await runner.run(ctx);
             await journalDone(client, journalId, rows);
+            committing = true;
             await client.query('COMMIT');
             const ms = performance.now() - t0;
             outcomes.push({ table: t.table, kind: step.kind, status: 'done', rows, ms });
@@ -230,6 +239,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             if (step.kind === 'purge') await analyzeAfterStep(client, step.reads, t.lock.timeoutMs);
           } catch (err) {
             await client.query('ROLLBACK').catch(() => undefined);
+            await runner.afterFailure?.(ctx, committing ? 'unknown' : 'rolled-back').catch(() => undefined);
             const ms = performance.now() - t0;
             const message = session.redact(stepErrorText(err));
             await journalFailed(client, journalId, message).catch(() => undefined);
@@ -270,8 +280,11 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
     }
   } finally {
     await release();
+    (openedStore as ObjectStore | null)?.close();
   }
 }
+
+const defaultObjectStore = (): ObjectStore => s3ObjectStore();
 
 function stepErrorText(err: unknown): string {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };

@@ -2,7 +2,6 @@
 // sha256 of exactly what was produced (the manifest records both; HEAD and restore check them).
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { CopyTextRows } from './pg-text.js';
@@ -42,12 +41,19 @@ export class HashCounter extends Transform {
  */
 export const GZIP_LEVEL = 1;
 
+// The source (a COPY stream) is piped, never destroyed: a COPY stopped half way must be cancelled
+// on the server and drained by the caller, or the connection cannot roll back.
+
 /** `copyOut` is COPY … TO STDOUT WITH (FORMAT csv, HEADER true); rows are what the COPY reports when done. */
 export function encodeCsvGz(copyOut: Readable, copyRows: () => number): EncodedObject {
   const counter = new HashCounter();
   const gzip = createGzip({ level: GZIP_LEVEL });
   const body = new PassThrough();
-  const result = pipeline(copyOut, gzip, counter, body).then(() => ({ bytes: counter.bytes, sha256: counter.digest(), rows: copyRows() }));
+  const result = new Promise<EncodedResult>((resolve, reject) => {
+    for (const s of [copyOut, gzip, counter, body]) s.once('error', reject);
+    counter.once('finish', () => resolve({ bytes: counter.bytes, sha256: counter.digest(), rows: copyRows() }));
+  });
+  copyOut.pipe(gzip).pipe(counter).pipe(body);
   return { body, result };
 }
 
@@ -63,8 +69,8 @@ export function encodeParquet(copyOut: Readable, columns: ParquetColumn[], kv: R
   const result = writeParquet(copyOut, columns, kv, counter).then(
     () => ({ bytes: counter.bytes, sha256: counter.digest(), rows: rowsSeen }),
     (err: unknown) => {
-      copyOut.destroy();
-      counter.destroy(err as Error);
+      // The uploader reading `body` must fail too, so the multipart upload is abandoned.
+      body.destroy(err as Error);
       throw err;
     },
   );
@@ -90,10 +96,12 @@ export function encodeParquet(copyOut: Readable, columns: ParquetColumn[], kv: R
       textBytes = 0;
     };
     const parser = new CopyTextRows();
-    const parsing = pipeline(src, parser).catch((err: unknown) => {
-      parser.destroy(err as Error);
-      throw err;
+    let sourceError: Error | null = null;
+    src.once('error', (err) => {
+      sourceError = err;
+      parser.destroy(err);
     });
+    src.pipe(parser);
     for await (const batch of parser as AsyncIterable<Array<Array<string | null>>>) {
       for (const fields of batch) {
         if (fields.length !== n) throw new Error(`COPY row ${rowsSeen + 1} has ${fields.length} fields, expected ${n}`);
@@ -117,7 +125,7 @@ export function encodeParquet(copyOut: Readable, columns: ParquetColumn[], kv: R
         if (rows >= ROW_GROUP_ROWS || textBytes >= ROW_GROUP_TEXT_BYTES) await flushGroup();
       }
     }
-    await parsing;
+    if (sourceError) throw sourceError;
     await flushGroup();
     await pw.finish();
     out.end();

@@ -218,3 +218,18 @@ async function systemIdentifier(session: Session): Promise<string> {
 export async function createDatabase(client: pg.ClientBase, name: string): Promise<void> {
   await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
 }
+
+/**
+ * Asks the server to cancel the session's running statement (the protocol's cancel request, on a
+ * connection of its own: no privilege needed). Used to stop a COPY whose consumer failed.
+ */
+export function cancelRunningStatement(session: Session): void {
+  const client = session.client as pg.Client & { activeQuery?: unknown };
+  if (!client.activeQuery) return;
+  try {
+    const canceller = new pg.Client(clientConfig(session.source.url)) as pg.Client & { cancel(c: pg.Client, q: unknown): void };
+    canceller.cancel(session.client, client.activeQuery);
+  } catch {
+    // Best effort: the caller drains the statement anyway.
+  }
+}

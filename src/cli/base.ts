@@ -10,6 +10,8 @@ import { MigrationError } from '../catalog/migrations.js';
 import { TargetError } from '../plan/target.js';
 import { CalendarError } from '../plan/calendar.js';
 import { printable, printableLines } from '../util/printable.js';
+import { ObjectStoreError } from '../s3/object-store.js';
+import { ManifestError } from '../archive/manifest.js';
 
 export const connectionFlags = {
   'database-url': Flags.string({
@@ -32,7 +34,7 @@ export const targetFlag = {
 };
 
 /** Errors a user can act on; anything else is a bug and still gets one line (plus a hint). */
-const EXPECTED = [PolicyError, ConnectionError, WorkflowError, ApplyError, UnsupportedTableError, MigrationError, TargetError, CalendarError];
+const EXPECTED = [PolicyError, ConnectionError, WorkflowError, ApplyError, UnsupportedTableError, MigrationError, TargetError, CalendarError, ObjectStoreError, ManifestError];
 
 export abstract class GppartCommand extends Command {
   private sessions: Session[] = [];
