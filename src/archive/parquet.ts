@@ -15,6 +15,8 @@ import {
   decimalTextToUnscaled,
   microsToTimestampText,
   timestampTextToMicros,
+  TS_INFINITY,
+  TS_MINUS_INFINITY,
   unscaledToDecimalText,
 } from './pg-text.js';
 
@@ -71,7 +73,14 @@ export function parquetColumn(col: ArchiveColumn): ParquetColumn {
           logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: utc, unit: 'MICROS' },
         },
         parquetType: `TIMESTAMP(MICROS,${utc ? 'UTC' : 'local'})`,
-        fromText: timestampTextToMicros,
+        fromText: (t) => {
+          const us = timestampTextToMicros(t);
+          // PostgreSQL counts from 2000, parquet from 1970: its last ~30 years do not fit (infinity does, as a sentinel).
+          if (us !== TS_INFINITY && us !== TS_MINUS_INFINITY && (us >= TS_INFINITY || us <= TS_MINUS_INFINITY)) {
+            throw new Error(`timestamp ${t} lies beyond what parquet can hold (INT64 microseconds since 1970); use format: csv.gz for this table`);
+          }
+          return us;
+        },
         toText: (v) => microsToTimestampText(BigInt(v as bigint), utc),
       };
     }

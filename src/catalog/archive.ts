@@ -169,3 +169,11 @@ export function currentArchives(records: ArchiveRecord[]): ArchiveRecord[] {
   const restored = new Set(records.filter((r) => r.event === 'restored').map((r) => r.archiveId));
   return records.filter((r) => r.event === 'archived' && !restored.has(r.id));
 }
+
+export async function relationExists(client: pg.ClientBase, schema: string, name: string): Promise<boolean> {
+  const r = await client.query(
+    `SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+    [schema, name],
+  );
+  return r.rows.length > 0;
+}

@@ -76,6 +76,15 @@ function applyCall(t: ActualTable, step: Step, naming: PartitionNaming): ActualT
       d.bytes = Math.max(0, d.bytes - step.estimatedBytes);
       return t;
     }
+    case 'gppart.unload_finish':
+    case 'gppart.unload_pxf': {
+      // client: the partition is dropped once archived; pxf: it becomes an external partition over the objects.
+      const p = findBounded(t, str(a[2], 'p_partition_schema', t), str(a[3], 'p_partition', t), key(str(a[4], 'p_start', t)), key(str(a[5], 'p_end', t)));
+      if (p.storage === 'external') throw new SimulationError(t, `${p.table.schema}.${p.table.name} is already external`);
+      if (step.call.name === 'gppart.unload_pxf') Object.assign(p, { storage: 'external', tablespace: null, rowEstimate: 0, bytes: 0 });
+      else t.partitions = t.partitions.filter((x) => x !== p);
+      return t;
+    }
     case 'gppart.move_partition': {
       const p = findBounded(t, str(a[2], 'p_partition_schema', t), str(a[3], 'p_partition', t), key(str(a[4], 'p_start', t)), key(str(a[5], 'p_end', t)));
       p.tablespace = a[6] === null ? null : str(a[6], 'p_tablespace', t);

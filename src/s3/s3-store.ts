@@ -28,7 +28,12 @@ export function s3Secrets(env: NodeJS.ProcessEnv = process.env): string[] {
 export function s3ConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined);
+  // The chain reads these from process.env itself; passing them keeps an explicit env (tests) honest.
+  const keys = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+    ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+    : {};
   return {
+    ...keys,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...(region ? { region } : {}),
     // Fail in seconds, not minutes, when the server is gone; the SDK retries transient errors itself.
