@@ -184,3 +184,15 @@ BEGIN
           p_start, p_end, v_archive.location, v_archive.format, v_archive.via, v_rows, v_archive.bytes, NULL);
   RETURN v_rows;
 END $$;
+
+-- gppart.unload_pxf: the PXF path exists on Greenplum only (sql/greenplum6); here it refuses, so
+-- that every dialect has the same functions and a plan made for the wrong server fails clearly.
+CREATE OR REPLACE FUNCTION gppart.unload_pxf(
+  p_schema text, p_table text, p_partition_schema text, p_partition text, p_start text, p_end text,
+  p_location text, p_format text, p_server text
+) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM gppart._raise(format('%I.%I', p_schema, p_table), 'archive via: pxf needs Greenplum with PXF; on this server use via: client');
+  RETURN 0;
+END $$;

@@ -229,7 +229,7 @@ export function parseArchiveUrl(s: string): Parsed<{ bucket: string; prefix: str
   }
   const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(prefix) || prefix.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+  if (/[\u0000-\u001f\u007f]/.test(prefix) || (prefix !== '' && prefix.split('/').some((seg) => seg === '' || seg === '.' || seg === '..'))) {
     return { ok: false, message: `"${s}": the prefix must not contain control characters, empty segments, "." or ".."` };
   }
   if (Buffer.byteLength(prefix, 'utf8') > 512) return { ok: false, message: `"${s}": the prefix is longer than 512 bytes` };

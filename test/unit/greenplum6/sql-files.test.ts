@@ -56,7 +56,7 @@ describe('sql/greenplum6', () => {
 
   it('defines the documented functions with the documented signatures', () => {
     const documented = documentedSignatures();
-    expect([...documented.keys()].sort()).toEqual(['create_default', 'detach_partition', 'drop_partition', 'merge_partitions', 'move_partition', 'purge_default', 'split_default']);
+    expect([...documented.keys()].sort()).toEqual(['create_default', 'detach_partition', 'drop_partition', 'merge_partitions', 'move_partition', 'purge_default', 'restore_finish', 'restore_prepare', 'split_default', 'unload_finish', 'unload_pxf']);
     expect(publicSignatures('greenplum6')).toEqual(documented);
   });
 

@@ -50,7 +50,7 @@ describe('buildPlan', () => {
   it('tells the reviewer that archiving is not done yet', () => {
     const archived: TablePolicy = {
       ...policy([band('-3 years', '+1 month', '1 year')]),
-      archive: { after: offset('1 year'), afterText: '1 year', s3: { server: 'default', bucket: 'b', format: 'parquet' } },
+      archive: { after: offset('1 year'), afterText: '1 year', bucket: 'bkt', prefix: '', format: 'parquet', via: 'client', pxfServer: null, beforeDrop: false },
     };
     const plan = buildPlan(input([archived], [table([], { defaultRows: 0 })]));
     expect(plan.summary.unload).toBe(0);

@@ -110,7 +110,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       archive:
         r.archiveMonths === null
           ? null
-          : { after: { months: r.archiveMonths }, afterText: `${r.archiveMonths} months`, s3: { server: 'default', bucket: 'b', format: 'parquet' } },
+          : { after: { months: r.archiveMonths }, afterText: `${r.archiveMonths} months`, bucket: 'bkt', prefix: '', format: 'parquet', via: 'client', pxfServer: null, beforeDrop: false },
       retention:
         r.retentionMonths === null
           ? null

@@ -49,7 +49,7 @@ describe('default_partition: ensure with an archive policy', () => {
   it('simulates the DEFAULT it creates before the steps that read it', () => {
     const p = policy([band('-2 years', '0 days', '3 months')], {
       defaultPartition: 'ensure',
-      archive: { after: { years: 1 }, afterText: '1 year', s3: { server: 'default', bucket: 'b', format: 'parquet' } },
+      archive: { after: { years: 1 }, afterText: '1 year', bucket: 'bkt', prefix: '', format: 'parquet', via: 'client', pxfServer: null, beforeDrop: false },
     });
     const t = table([{ from: '2023-01-15', to: '2023-04-15', rows: 10, name: 'odd' }], { defaultRows: null });
     const plan = planTable(p, t, '2024-05-15');

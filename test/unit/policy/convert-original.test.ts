@@ -36,8 +36,10 @@ describe('the original example', () => {
       { from: { years: -1 }, to: { months: -3 }, every: { unit: 'month', count: 3 }, tablespace: 'warm', storage: null },
       { from: { years: -2 }, to: { years: -1 }, every: { unit: 'year', count: 1 }, tablespace: null, storage: null },
     ]);
+    // The original wrote gzip'd text through PXF: the converted rule keeps that path.
     expect(t.archive).toEqual({
-      after: { years: 1 }, afterText: '1 year', s3: { server: 'default', bucket: 'dp-partition', format: 'parquet' },
+      after: { years: 1 }, afterText: '1 year', bucket: 'dp-partition', prefix: '', format: 'csv.gz',
+      via: 'pxf', pxfServer: 'default', beforeDrop: false,
     });
     expect(t.retention).toBeNull();
     expect(t.maxStepsPerTable).toBe(2);

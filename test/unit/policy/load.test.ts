@@ -35,7 +35,7 @@ tables:
       - { from: -3 months, to: +3 months, every: 1 month }
       - { from: -1 year, to: -3 months, every: 1 quarter, tablespace: warm }
       - { from: -5 years, to: -1 year, every: 12 months, tablespace: cold, storage: "appendonly=true" }
-    archive: { after: 5 years, s3: { server: default, bucket: dp-partition, format: csv, prefix: orders/ } }
+    archive: { after: 5 years, to: "s3://dp-partition/orders/", format: csv.gz }
     retention: { drop_after: 10 years }
     default_partition: forbid
   - table: '"Sales Data"."Orders; x"'
@@ -78,8 +78,8 @@ describe('parsePolicyText: valid files', () => {
             },
           ],
           archive: {
-            after: { years: 5 }, afterText: '5 years',
-            s3: { server: 'default', bucket: 'dp-partition', format: 'csv', prefix: 'orders/' },
+            after: { years: 5 }, afterText: '5 years', bucket: 'dp-partition', prefix: 'orders', format: 'csv.gz',
+            via: 'client', pxfServer: null, beforeDrop: false,
           },
           retention: { dropAfter: { years: 10 }, dropAfterText: '10 years' },
           defaultPartition: 'forbid',
@@ -238,16 +238,20 @@ tables:
       ['gppart.yaml:6:12 tables[1].table: sales.orders is already listed at tables[0] (line 3); give each table one entry'], ['Sales.Orders']],
     ['a signed age', `${BASE}    retention: { drop_after: -7 years }\n`,
       ['gppart.yaml:6:30 tables[0].retention.drop_after: "-7 years" is an age and takes no sign; write 7 years'], ['-7 years']],
-    ['drop_after not longer than archive.after', `${BASE}    archive: { after: 2 years, s3: { server: default, bucket: b } }\n    retention: { drop_after: 2 years }\n`,
+    ['drop_after not longer than archive.after', `${BASE}    archive: { after: 2 years, to: "s3://bkt" }\n    retention: { drop_after: 2 years }\n`,
       ['gppart.yaml:7:30 tables[0].retention.drop_after: "2 years" must be longer than archive.after "2 years": partitions are archived first and dropped later'], ['2 years']],
     ['retention cutting into a band', `${BASE}      - { from: -5 years, to: -3 months, every: 1 year }\n    retention: { drop_after: 3 years }\n`,
       ['gppart.yaml:7:30 tables[0].retention.drop_after: "3 years" cuts into layout[1], which reaches back to -5 years: partitions that band keeps would be dropped; make drop_after longer or let the band start later'],
       ['3 years']],
-    ['an archive without a bucket', `${BASE}    archive: { after: 2 years, s3: { server: default, format: orc } }\n`,
+    ['an archive without a location, in a format gppart does not write', `${BASE}    archive: { after: 2 years, format: orc }\n`,
       [
-        'gppart.yaml:6:36 tables[0].archive.s3: missing required key "bucket"',
-        'gppart.yaml:6:63 tables[0].archive.s3.format: "orc" is not one of parquet, csv, text',
-      ], ['{ server', 'orc']],
+        'gppart.yaml:6:14 tables[0].archive: missing required key "to"',
+        'gppart.yaml:6:40 tables[0].archive.format: "orc" is not one of parquet, csv.gz',
+      ], ['{ after', 'orc']],
+    ['an archive location that is not s3://bucket', `${BASE}    archive: { after: 2 years, to: "s3://Bad_Bucket/x" }\n`,
+      ['gppart.yaml:6:36 tables[0].archive.to: "Bad_Bucket" is not a valid bucket name (3 to 63 characters: a-z, 0-9, "." and "-")'], ['"s3://Bad']],
+    ['via: pxf without pxf_server', `${BASE}    archive: { after: 2 years, to: "s3://bkt", via: pxf }\n`,
+      ['gppart.yaml:6:53 tables[0].archive.via: via: pxf needs pxf_server, the name of the PXF server configuration to write through'], ['pxf }']],
     ['no tables', 'version: 1\ntables: []\n',
       ['gppart.yaml:2:9 tables: must list at least 1 item'], ['[]']],
     ['an empty file', '', ['gppart.yaml:1:1 (root): the file is empty; a policy starts with "version: 1" and "tables:"'], ['']],
