@@ -3,7 +3,7 @@
 import type { TablePolicy } from '../policy/types.js';
 import { fingerprint } from './fingerprint.js';
 import { layoutLines } from './layout.js';
-import type { ActualTable, PartitionNaming, Step, TablePlan } from './model.js';
+import type { ActualTable, Dialect, PartitionNaming, Step, TablePlan } from './model.js';
 import { archivePass } from './passes/archive.js';
 import { planContext, type OrderedStep, type PlanContext } from './passes/context.js';
 import { defaultLeftoversPass, ensureDefaultPass, forbiddenDefaultPass, purgeDefaultPass } from './passes/default-partition.js';
@@ -19,21 +19,21 @@ export { shareIn } from './estimates.js';
 export { layoutLines } from './layout.js';
 export { partitionRef } from './refs.js';
 
-/** `naming`: how the server names new partitions, from the dialect driver. */
-export function planTable(policy: TablePolicy, actual: ActualTable, now: string, naming?: PartitionNaming): TablePlan {
-  const ctx = planContext(policy, actual, now, naming);
+/** `naming`: how the server names new partitions, from the dialect driver; `dialect`: the server's, for steps only some dialects can run. */
+export function planTable(policy: TablePolicy, actual: ActualTable, now: string, naming?: PartitionNaming, dialect?: Dialect): TablePlan {
+  const ctx = planContext(policy, actual, now, naming, dialect);
   // Order matters twice: steps run in this order, and names are allocated in it.
-  const { drops, live } = retentionPass(ctx);
+  const retained = retentionPass(ctx);
   const purges = purgeDefaultPass(ctx);
+  const { beforeDrops, drops, unloads, live, cutoff } = archivePass(ctx, retained.drops, retained.live);
   const ensured = ensureDefaultPass(ctx);
   const def = ensured.defaultPartition;
-  const { missing, merges, moves } = reshapePass(ctx, live, def);
+  const { missing, merges, moves } = reshapePass(ctx, live, def, cutoff);
   const rewrites = byStart([...merges, ...splitPass(ctx, missing, def)]);
   forbiddenDefaultPass(ctx, def);
-  const reshaping = [...drops, ...purges, ...ensured.steps, ...rewrites];
-  const unloads = archivePass(ctx, reshaping);
+  const reshaping = [...beforeDrops, ...drops, ...purges, ...unloads, ...ensured.steps, ...rewrites];
 
-  const planned = refusalsPass(ctx, [...reshaping, ...moves, ...unloads]);
+  const planned = refusalsPass(ctx, [...reshaping, ...moves]);
   localObjectsPass(ctx, planned);
   const { steps, deferred } = stepLimitPass(ctx, planned);
   defaultLeftoversPass(ctx, def, steps);

@@ -27,7 +27,7 @@ export function buildPlan(input: PlanInput): Plan {
     const key = `${tp.table.schema}.${tp.table.name}`;
     const actual = input.actual.get(key);
     if (!actual) throw new PlanError(`${key}: no introspected state for this table; it cannot be planned`);
-    return planTable(tp, actual, input.now, input.naming);
+    return planTable(tp, actual, input.now, input.naming, input.server.dialect);
   });
   const summary = Object.fromEntries(SUMMARY_KINDS.map((k) => [k, 0])) as Record<StepKind, number>;
   for (const t of tables) for (const s of t.steps) summary[s.kind] = (summary[s.kind] ?? 0) + 1;

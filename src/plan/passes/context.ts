@@ -3,7 +3,7 @@
 // and append to its lists, and return the steps they plan.
 import type { TablePolicy } from '../../policy/types.js';
 import { keyToLiteral, rangeToText } from '../keys.js';
-import type { ActualPartition, ActualTable, KeyPoint, KeyRange, KeyType, PartitionNaming, Step, TargetLayout } from '../model.js';
+import type { ActualPartition, ActualTable, Dialect, KeyPoint, KeyRange, KeyType, PartitionNaming, Step, TargetLayout } from '../model.js';
 import { NameAllocator, STANDARD_NAMING } from '../names.js';
 import { targetLayout } from '../target.js';
 
@@ -19,6 +19,8 @@ export interface PlanContext {
   readonly policy: TablePolicy;
   readonly actual: ActualTable;
   readonly now: string;
+  /** The server's dialect, when known (steps that only some dialects can run check it). */
+  readonly dialect?: Dialect;
   readonly keyType: KeyType;
   readonly schema: string;
   readonly tableName: string;
@@ -36,7 +38,7 @@ export interface PlanContext {
   rtext(r: KeyRange): string;
 }
 
-export function planContext(policy: TablePolicy, actual: ActualTable, now: string, naming: PartitionNaming = STANDARD_NAMING): PlanContext {
+export function planContext(policy: TablePolicy, actual: ActualTable, now: string, naming: PartitionNaming = STANDARD_NAMING, dialect?: Dialect): PlanContext {
   const keyType = actual.keyType;
   const { schema, name: tableName } = actual.table;
   const bounded = actual.partitions
@@ -48,6 +50,7 @@ export function planContext(policy: TablePolicy, actual: ActualTable, now: strin
     policy,
     actual,
     now,
+    ...(dialect ? { dialect } : {}),
     keyType,
     schema,
     tableName,

@@ -3,7 +3,7 @@
 // partitions for one period, one for several, straddling bounds); periods nothing covers are left
 // for the split pass.
 import { bytesIn, fractionIn, rowsIn } from '../estimates.js';
-import type { ActualPartition, KeyRange, Step, TargetPartition } from '../model.js';
+import type { ActualPartition, KeyPoint, KeyRange, Step, TargetPartition } from '../model.js';
 import { newPartitionRef, partitionRef } from '../refs.js';
 import { callFor } from '../call.js';
 import { subtractRanges, unionRanges } from '../simulate.js';
@@ -20,11 +20,25 @@ export interface Reshaped {
   moves: Step[];
 }
 
-export function reshapePass(ctx: PlanContext, live: readonly BoundedPartition[], def: ActualPartition | null): Reshaped {
+/**
+ * `archivedBefore`: periods wholly before it belong to archive (unloaded, or external partitions),
+ * so the bands do not recreate them.
+ */
+export function reshapePass(ctx: PlanContext, live: readonly BoundedPartition[], def: ActualPartition | null, archivedBefore: KeyPoint | null = null): Reshaped {
   const out: Reshaped = { missing: [], merges: [], moves: [] };
-  for (const component of overlapComponents(live, ctx.target.partitions)) {
+  const targets = archivedBefore === null ? ctx.target.partitions : ctx.target.partitions.filter((t) => t.range.to > archivedBefore);
+  for (const component of overlapComponents(live, targets)) {
     const { sources, targets } = component;
     if (targets.length === 0) continue; // outside every band: left alone
+    const external = sources.filter((s) => s.storage === 'external');
+    if (external.length) {
+      // Its rows are in object storage: a merge, split or move would have to read them all back.
+      ctx.warnings.push(
+        `not reshaping ${external.map((s) => `${s.table.name} ${ctx.rtext(s.range)}`).join(', ')}: external (archived) partition(s) are never rewritten or moved; ` +
+          'gppart restore brings the rows back into an ordinary partition first',
+      );
+      continue;
+    }
     if (sources.length === 0) {
       out.missing.push(...targets);
       continue;

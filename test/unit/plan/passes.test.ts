@@ -162,14 +162,76 @@ describe('splitPass', () => {
 });
 
 describe('archivePass', () => {
-  it('warns about partitions past archive.after as they will be after the planned steps', () => {
-    const p = policy(monthly.layout, { archive: { after: { years: 1 }, afterText: '1 year', s3: { server: 's', bucket: 'b', format: 'parquet' } } });
-    const ctx = planContext(p, table([{ from: '2020-01-01', to: '2021-01-01' }, { from: '2021-01-01', to: '2022-01-01' }]), NOW);
-    expect(archivePass(ctx, [])).toEqual([]);
-    expect(ctx.warnings).toEqual(['archive after 1 year: 2 partition(s) ending on or before 2023-05-15 would be unloaded to S3, and unload is not implemented yet']);
-    const none = planContext(monthly, ctx.actual, NOW);
-    archivePass(none, []);
-    expect(none.warnings).toEqual([]);
+  const archive = (over: Partial<NonNullable<ReturnType<typeof policy>['archive']>> = {}) => ({
+    after: { years: 1 }, afterText: '1 year', bucket: 'dp-partition', prefix: 'warehouse', format: 'parquet' as const,
+    via: 'client' as const, pxfServer: null, beforeDrop: false, ...over,
+  });
+  const old = table([
+    { from: '2020-01-01', to: '2021-01-01', name: 'y2020', rows: 5 },
+    { from: '2023-01-01', to: '2023-06-01', name: 'straddles', rows: 7 },
+  ]);
+
+  it('unloads each partition wholly older than archive.after, naming the exact keys and what follows', () => {
+    const ctx = planContext(policy(monthly.layout, { archive: archive() }), old, NOW);
+    const r = archivePass(ctx, [], ctx.bounded);
+    expect(r.unloads.map((u) => u.reads[0]!.name)).toEqual(['y2020']);
+    const u = r.unloads[0]!;
+    expect(u).toMatchObject({ kind: 'unload', destructive: true, produces: [], estimatedRows: 5 });
+    expect(u.archive).toEqual({
+      format: 'parquet', via: 'client', bucket: 'dp-partition', folder: 'warehouse/sales/orders/2020-01-01_2021-01-01/',
+      objects: ['warehouse/sales/orders/2020-01-01_2021-01-01/data.parquet'], manifest: 'warehouse/sales/orders/2020-01-01_2021-01-01/_manifest.json', then: 'drop',
+    });
+    expect(u.call).toEqual({ name: 'gppart.unload_finish', args: ['sales', 'orders', 'sales', 'y2020', '2020-01-01', '2021-01-01', 's3://dp-partition/warehouse/sales/orders/2020-01-01_2021-01-01/', 'parquet'] });
+    expect(u.reason).toBe('archive after 1 year: [2020-01-01, 2021-01-01) ends on or before 2023-05-15; then the partition is dropped');
+    expect(r.live.map((p) => p.table.name)).toEqual(['straddles']);
+    expect(r.cutoff).toBe(d('2023-05-15'));
+    const none = planContext(monthly, old, NOW);
+    expect(archivePass(none, [], none.bounded)).toEqual({ beforeDrops: [], drops: [], unloads: [], live: none.bounded, cutoff: null });
+  });
+
+  it('through PXF the partition stays as an external one; an external partition is never unloaded again', () => {
+    const ctx = planContext(policy([], { archive: archive({ via: 'pxf', pxfServer: 'minio', format: 'csv.gz' }) }), table([
+      { from: '2019-01-01', to: '2020-01-01', name: 'gone', storage: 'external' },
+      { from: '2020-01-01', to: '2021-01-01', name: 'y2020' },
+    ]), NOW, 'greenplum6');
+    const r = archivePass(ctx, [], ctx.bounded);
+    expect(r.unloads.map((u) => [u.reads[0]!.name, u.call.name, u.call.args.at(-1), u.archive!.then, u.produces.length])).toEqual([['y2020', 'gppart.unload_pxf', 'minio', 'external', 1]]);
+    expect(r.unloads[0]!.reason).toMatch(/then it is replaced by an external partition over the objects \(PXF\)/);
+  });
+
+  it('via: pxf on a server that is not Greenplum 6 stops the plan', () => {
+    const ctx = planContext(policy([], { archive: archive({ via: 'pxf', pxfServer: 'minio' }) }), old, NOW, 'postgres');
+    expect(archivePass(ctx, [], ctx.bounded).unloads).toEqual([]);
+    expect(ctx.blocking).toEqual(['archive via: pxf needs Greenplum 6 with PXF; this server is postgres: use via: client']);
+  });
+
+  it('before_drop: what retention drops is archived first (client: instead of the drop; pxf: before it)', () => {
+    const expired = table([{ from: '2010-01-01', to: '2011-01-01', name: 'y2010' }, { from: '2020-01-01', to: '2021-01-01', name: 'y2020' }]);
+    for (const [via, kinds] of [['client', ['unload', 'unload']], ['pxf', ['unload', 'drop', 'unload']]] as const) {
+      const p = policy([], { archive: archive({ beforeDrop: true, via, pxfServer: via === 'pxf' ? 'minio' : null }), retention: retention('10 years') });
+      const ctx = planContext(p, expired, NOW, 'greenplum6');
+      const ret = retentionPass(ctx);
+      const r = archivePass(ctx, ret.drops, ret.live);
+      expect([...r.beforeDrops, ...r.drops, ...r.unloads].map((s) => s.kind)).toEqual(kinds);
+      expect(r.beforeDrops[0]!.reason).toMatch(/^archive.before_drop: retention drop_after 10 years: .*so it is archived first/);
+    }
+    const plain = planContext(policy([], { archive: archive(), retention: retention('10 years') }), expired, NOW);
+    const ret = retentionPass(plain);
+    expect(archivePass(plain, ret.drops, ret.live).drops.map((s) => s.kind)).toEqual(['drop']);
+  });
+
+  it('reshaping leaves external partitions alone, with a warning, and does not recreate archived periods', () => {
+    const p = policy([band('-3 years', '+1 month', '1 year')], { archive: archive({ via: 'pxf', pxfServer: 'minio' }) });
+    // ext straddles the cutoff (2023-05-15), so the band's 2023 would merge it with half: refused.
+    const t = table([{ from: '2021-01-01', to: '2022-01-01', name: 'y2021' }, { from: '2023-01-01', to: '2023-07-01', name: 'ext', storage: 'external' }, { from: '2023-07-01', to: '2024-01-01', name: 'half' }]);
+    const ctx = planContext(p, t, NOW, 'greenplum6');
+    const r = archivePass(ctx, [], ctx.bounded);
+    expect(r.unloads.map((u) => u.reads[0]!.name)).toEqual(['y2021']);
+    const shaped = reshapePass(ctx, r.live, t.defaultPartition, r.cutoff);
+    expect(shaped.merges).toEqual([]);
+    // 2021 and 2022 are archive's now: not split back out of the DEFAULT.
+    expect(shaped.missing).toEqual([]);
+    expect(ctx.warnings.join('\n')).toMatch(/not reshaping ext \[2023-01-01, 2023-07-01\): external \(archived\) partition\(s\) are never rewritten or moved/);
   });
 });
 

@@ -47,13 +47,20 @@ describe('buildPlan', () => {
     expect(() => buildPlan(input([orders, events], [ordersActual]))).toThrow(/sales\.events: no introspected state/);
   });
 
-  it('tells the reviewer that archiving is not done yet', () => {
+  it('plans one unload per partition past archive.after, and the re-plan of the result is empty', () => {
     const archived: TablePolicy = {
       ...policy([band('-3 years', '+1 month', '1 year')]),
       archive: { after: offset('1 year'), afterText: '1 year', bucket: 'bkt', prefix: '', format: 'parquet', via: 'client', pxfServer: null, beforeDrop: false },
     };
-    const plan = buildPlan(input([archived], [table([], { defaultRows: 0 })]));
-    expect(plan.summary.unload).toBe(0);
-    expect(plan.tables[0]!.warnings.join('\n')).toMatch(/archive after 1 year: 1 partition\(s\) ending on or before 2023-05-15 would be unloaded to S3, and unload is not implemented yet/);
+    const actual = table([{ from: '2021-01-01', to: '2022-01-01', name: 'y2021' }, { from: '2022-01-01', to: '2023-01-01', name: 'y2022' }], { defaultRows: 0 });
+    const plan = buildPlan(input([archived], [actual]));
+    expect(plan.summary.unload).toBe(2);
+    expect(plan.tables[0]!.steps.filter((s) => s.kind === 'unload').map((s) => s.archive!.objects[0])).toEqual([
+      'sales/orders/2021-01-01_2022-01-01/data.parquet',
+      'sales/orders/2022-01-01_2023-01-01/data.parquet',
+    ]);
+    const after = simulateSteps(actual, plan.tables[0]!.steps);
+    expect(after.partitions.some((p) => p.table.name.startsWith('y202'))).toBe(false);
+    expect(isEmpty(buildPlan(input([archived], [after])))).toBe(true);
   });
 });

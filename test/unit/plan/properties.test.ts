@@ -257,6 +257,13 @@ describe('planner invariants', () => {
           expect(p.range!.to).toBeLessThanOrEqual(layout.dropBefore!);
           dropped.add(p.table.name);
         }
+        // Archived partitions leave too (their rows go to object storage), and only past archive.after.
+        for (const s of plan.steps.filter((x) => x.kind === 'unload')) {
+          const p = actual.partitions.find((x) => x.table.name === s.reads[0]!.name)!;
+          expect(policy.archive).not.toBeNull();
+          expect(p.storage).not.toBe('external');
+          dropped.add(p.table.name);
+        }
         const droppedRows = actual.partitions.filter((p) => dropped.has(p.table.name)).reduce((s, p) => s + p.rowEstimate, 0);
 
         const afterCover = unionRanges(after.partitions.map((p) => p.range!));
@@ -275,6 +282,9 @@ describe('planner invariants', () => {
         const firstMove = kinds.indexOf('move');
         if (firstMove >= 0) expect(kinds.slice(firstMove).every((k) => k === 'move')).toBe(true);
         expect(kinds.lastIndexOf('drop')).toBeLessThan(Math.max(0, kinds.findIndex((k) => k !== 'drop')) || kinds.length);
+        // Unloads come right after the drops, before anything is rewritten (nothing is reshaped only to leave).
+        const firstRewrite = kinds.findIndex((k) => k === 'split' || k === 'merge' || k === 'move');
+        if (firstRewrite >= 0) expect(kinds.slice(firstRewrite).includes('unload')).toBe(false);
       }),
       RUNS,
     );

@@ -53,8 +53,10 @@ describe('default_partition: ensure with an archive policy', () => {
     });
     const t = table([{ from: '2023-01-15', to: '2023-04-15', rows: 10, name: 'odd' }], { defaultRows: null });
     const plan = planTable(p, t, '2024-05-15');
-    expect(plan.steps[0]!.call.name).toBe('gppart.create_default');
-    expect(plan.steps.some((s) => s.kind === 'merge' && s.reads.some((r) => r.isDefault))).toBe(true);
-    expect(plan.warnings.join('\n')).toMatch(/archive after 1 year/);
+    expect(plan.steps.map((s) => s.call.name).slice(0, 2)).toEqual(['gppart.unload_finish', 'gppart.create_default']);
+    expect(plan.steps.some((s) => s.kind === 'split' && s.reads.some((r) => r.isDefault))).toBe(true);
+    // odd ends before the archive cutoff (2023-05-15): it is unloaded, not merged into a quarter.
+    expect(plan.steps.find((s) => s.kind === 'unload')!.reads[0]!.name).toBe('odd');
+    expect(plan.steps.some((s) => s.kind === 'merge' && s.reads.some((r) => r.name === 'odd'))).toBe(false);
   });
 });
