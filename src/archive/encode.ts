@@ -59,7 +59,7 @@ export function encodeCsvGz(copyOut: Readable, copyRows: () => number): EncodedO
 
 /** Rows per row group, and the text bytes after which a group is cut early (wide rows). */
 export const ROW_GROUP_ROWS = 100_000;
-export const ROW_GROUP_TEXT_BYTES = 32 * 1024 * 1024;
+export const ROW_GROUP_TEXT_BYTES = 8 * 1024 * 1024;
 
 /** `copyOut` is COPY … TO STDOUT in text format, columns in `columns` order. */
 export function encodeParquet(copyOut: Readable, columns: ParquetColumn[], kv: Record<string, string>): EncodedObject {

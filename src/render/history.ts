@@ -1,6 +1,7 @@
 // Past applies as text: `gppart history` (one line per apply) and `gppart show --apply ID`
 // (snapshots before/after as a layout diff, then the journal's steps with timings).
 import { formatCount, KIND_SYMBOL } from './text.js';
+import type { ArchiveRecord } from '../catalog/archive.js';
 import { layoutDiff } from './layout-diff.js';
 import type { ApplySummary, StepKind } from '../plan/model.js';
 import { term } from './escape.js';
@@ -91,4 +92,24 @@ export function renderApplyText(apply: ApplySummary, steps: JournalStep[], snaps
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** `gppart history --archives`: what is (or was) in object storage, oldest first. */
+export function renderArchivesText(rows: ArchiveRecord[]): string {
+  if (!rows.length) return 'No archived partitions recorded.\n';
+  const table = [['ID', 'EVENT', 'WHEN', 'TABLE', 'RANGE', 'ROWS', 'FORMAT', 'LOCATION', 'APPLY']];
+  for (const r of rows) {
+    table.push([
+      String(r.id),
+      r.event === 'restored' ? `restored (of ${r.archiveId})` : r.event,
+      when(r.at),
+      term(`${r.tableSchema}.${r.tableName}`),
+      term(`[${r.from}, ${r.to})`),
+      formatCount(r.rows),
+      `${r.format}${r.via === 'pxf' ? ' (pxf)' : ''}`,
+      term(r.location),
+      r.applyId === null ? '-' : String(r.applyId),
+    ]);
+  }
+  return pad(table).join('\n') + '\n';
 }

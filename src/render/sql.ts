@@ -24,6 +24,16 @@ export function renderPlanSql(plan: Plan, renderCall: (s: Step) => string): stri
     out.push(`-- ${sqlComment(t.table)} (fingerprint ${sqlComment(t.fingerprint)})`);
     for (const [i, s] of t.steps.entries()) {
       out.push(`-- step ${i + 1}: ${s.kind}: ${sqlComment(s.reason)}`);
+      if (s.kind === 'unload' && s.archive?.via === 'client') {
+        // The rows stream from this session to object storage through gppart itself: no SQL does that.
+        out.push(
+          `-- it streams the partition to ${sqlComment(`s3://${s.archive.bucket}/${s.archive.folder}`)} through the gppart client; the script stops here`,
+          `\\echo 'gppart: step ${i + 1} of this table unloads to S3 through the gppart client: run gppart apply for it and the steps after it'`,
+          '\\quit',
+          '',
+        );
+        return out.join('\n');
+      }
       const tx = stepTransactionSql(renderCall(s), t.lock, t);
       out.push(...tx.begin.map((l) => `${l};`), `${tx.call};`, `${tx.commit};`, '');
     }

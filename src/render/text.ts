@@ -56,8 +56,13 @@ export function stepHeadline(step: Step): string {
       return `merge ${refsText(step.reads)} → ${refsText(step.produces.filter((p) => !p.isDefault))}`;
     case 'move':
       return `move ${refsText(step.reads)}${target || ' to the default tablespace'}`;
-    case 'unload':
-      return `unload ${refsText(step.reads)} to S3`;
+    case 'unload': {
+      const a = step.archive;
+      if (!a) return `unload ${refsText(step.reads)} to S3`;
+      const then = a.then === 'external' ? 'then an external partition reads them (PXF)' : 'then the partition is dropped';
+      const objects = a.via === 'pxf' ? `${a.folder}data/ (one object per segment, PXF)` : a.objects.map((o) => o.slice(a.folder.length)).join(', ');
+      return `unload ${refsText(step.reads)} to ${term(`s3://${a.bucket}/${a.folder}`)} (${a.format}: ${term(objects)} + _manifest.json), ${then}`;
+    }
     case 'drop':
       return `drop ${refsText(step.reads)}`;
     case 'purge':

@@ -49,6 +49,9 @@ export function partSizeFor(expectedBytes: number | undefined): number {
 }
 
 export function s3ObjectStore(config: S3ClientConfig = s3ConfigFromEnv()): ObjectStore {
+  // gppart pins SDK releases that support Node 20 (package.json); the SDK's notice that later
+  // releases will not is for developers, not for the DBA reading apply's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let client: S3Client;
   try {
     client = new S3Client(config);

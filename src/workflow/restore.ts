@@ -115,6 +115,13 @@ export async function restoreArchives(opts: RestoreOptions): Promise<RestoredRan
     const range = opts.from || opts.to ? ` overlapping [${opts.from ?? '-∞'}, ${opts.to ?? '+∞'})` : '';
     throw new WorkflowError(`${table.schema}.${table.name}: no archived range${range} to restore (gppart history --archives lists them)`);
   }
+  const viaPxf = chosen.filter((r) => r.via === 'pxf');
+  if (viaPxf.length) {
+    throw new WorkflowError(
+      `${table.schema}.${table.name}: ${viaPxf.map((r) => `[${r.from}, ${r.to})`).join(', ')} went to S3 through PXF and is still readable as an external partition; ` +
+        'gppart restore reads client-path archives only (with their manifest): copy the rows back with INSERT … SELECT from the external partition',
+    );
+  }
   const columnsNow = new Set((await archiveColumns(client, opts.driver.dialect, table.schema, table.name)).map((c) => c.name));
   const out: RestoredRange[] = [];
   for (const [i, r] of chosen.entries()) {
