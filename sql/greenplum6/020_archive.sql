@@ -83,6 +83,21 @@ BEGIN
   RETURN v_rows;
 END $$;
 
+-- Greenplum 6 exchanges a partition for an external table only when no column is NOT NULL
+-- (external tables cannot have constraints, and EXCHANGE requires them to match): refuse first.
+CREATE OR REPLACE FUNCTION gppart._gp6_check_exchangeable_external(p_schema text, p_table text, p_child oid) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_cols text;
+BEGIN
+  SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO v_cols
+    FROM pg_catalog.pg_attribute WHERE attrelid = p_child AND attnum > 0 AND NOT attisdropped AND attnotnull;
+  IF v_cols IS NOT NULL THEN
+    PERFORM gppart._gp6_fail(p_schema, p_table, format(
+      'Greenplum 6 cannot replace a partition by an external table while columns are NOT NULL (%s): use archive via: client, or drop those NOT NULL constraints', v_cols));
+  END IF;
+END $$;
+
 -- The readable external table that replaces an unloaded partition: over p_uri, in p_format
 -- ('pxf' = PXF's own parquet/text formatter, 'csv' = CSV text, e.g. a file:// location), shaped
 -- like the partition. Its count must equal p_rows before the EXCHANGE; EXCHANGE swaps the names,
@@ -97,6 +112,7 @@ BEGIN
   IF p_format NOT IN ('pxf', 'csv') THEN
     PERFORM gppart._gp6_fail(p_schema, p_table, format('unknown external format %L', p_format));
   END IF;
+  PERFORM gppart._gp6_check_exchangeable_external(p_schema, p_table, p_child);
   EXECUTE format('CREATE READABLE EXTERNAL TABLE %I.%I (LIKE %s) LOCATION (%L) %s', p_schema, v_ext, p_child::regclass, p_uri,
     CASE p_format WHEN 'pxf' THEN 'FORMAT ''CUSTOM'' (FORMATTER=''pxfwritable_import'')' ELSE 'FORMAT ''CSV''' END);
   EXECUTE format('SELECT count(*) FROM %I.%I', p_schema, v_ext) INTO v_count;
@@ -141,6 +157,7 @@ BEGIN
   ELSE
     PERFORM gppart._gp6_fail(p_schema, p_table, format('unknown archive format %L', p_format));
   END IF;
+  PERFORM gppart._gp6_check_exchangeable_external(p_schema, p_table, v_child);
   EXECUTE format('SELECT count(*) FROM %s', v_child::regclass) INTO v_rows;
   EXECUTE format('CREATE WRITABLE EXTERNAL TABLE %I.%I (LIKE %s) LOCATION (%L) %s %s', p_schema, v_w, v_child::regclass, v_uri,
     CASE WHEN p_format = 'parquet' THEN 'FORMAT ''CUSTOM'' (FORMATTER=''pxfwritable_export'')' ELSE 'FORMAT ''CSV''' END,
