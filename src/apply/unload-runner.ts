@@ -127,7 +127,7 @@ export function unloadRunner(): StepRunner {
         partition: { schema: part.schema, name: part.name, from: part.from, to: part.to },
         key: { column: ctx.table.keyColumn, type: ctx.table.keyType },
         format: target.format,
-        encoding: parquetCols ? 'parquet, snappy, one row group per 100,000 rows' : 'csv (RFC 4180), header line, NULL as an empty unquoted field, UTF-8, gzip',
+        encoding: parquetCols ? 'parquet, GZIP pages, row groups of up to 100,000 rows or 8 MiB of text' : 'csv (RFC 4180), header line, NULL as an empty unquoted field, UTF-8, gzip',
         rows,
         columns: manifestColumns(columns, parquetCols?.map((c) => c.parquetType)),
         objects: [{ key: dataKey, bytes: enc.bytes, sha256: enc.sha256, rows }],

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { HashCounter } from './encode.js';
 import { escapeText } from './pg-text.js';
@@ -56,6 +56,7 @@ export async function parquetIntoCopy(file: string, manifest: ArchiveManifest, c
       rowEnd: end,
       rowFormat: 'array',
       utf8: false,
+      compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
       parsers: {
         timestampFromMicroseconds: (v: bigint) => v,
         timestampFromMilliseconds: (v: bigint) => v * 1000n,

@@ -2,7 +2,7 @@
 // sha256 of exactly what was produced (the manifest records both; HEAD and restore check them).
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
-import { createGzip } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { CopyTextRows } from './pg-text.js';
 import { parquetSchema, type ParquetColumn } from './parquet.js';
@@ -47,7 +47,7 @@ export const GZIP_LEVEL = 1;
 /** `copyOut` is COPY … TO STDOUT WITH (FORMAT csv, HEADER true); rows are what the COPY reports when done. */
 export function encodeCsvGz(copyOut: Readable, copyRows: () => number): EncodedObject {
   const counter = new HashCounter();
-  const gzip = createGzip({ level: GZIP_LEVEL });
+  const gzip = createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 });
   const body = new PassThrough();
   const result = new Promise<EncodedResult>((resolve, reject) => {
     for (const s of [copyOut, gzip, counter, body]) s.once('error', reject);
@@ -80,7 +80,10 @@ export function encodeParquet(copyOut: Readable, columns: ParquetColumn[], kv: R
     const pw = new ParquetWriter({
       writer,
       schema: parquetSchema(cols),
-      codec: 'SNAPPY',
+      // GZIP through node's zlib (C++) at level 1: ~2.5× faster than hyparquet-writer's JavaScript
+      // snappy and smaller; DuckDB, Spark, Arrow and PXF all read it.
+      codec: 'GZIP',
+      compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input, { level: GZIP_LEVEL })) },
       kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value })),
       createdBy: meta['gppart.version'] ? `gppart ${meta['gppart.version']}` : 'gppart',
     });
