@@ -14,6 +14,8 @@ describe('docker-compose.yaml', () => {
     expect(doc.services.greenplum!.ports).toContain('5432:5432');
     expect((doc.services.gppart!.environment as Record<string, string>).GPPART_DATABASE_URL).toBe('postgres://gpadmin:123456@greenplum:5432/postgres');
     expect(doc.services.gppart!.volumes).toContain('./examples:/work:ro');
+    // Archive and restore reach MinIO through the AWS SDK's own variables, path-style.
+    expect(doc.services.gppart!.environment).toMatchObject({ AWS_ENDPOINT_URL_S3: 'http://minio:9000', AWS_ACCESS_KEY_ID: 'gppart', AWS_SECRET_ACCESS_KEY: 'gppart-secret' });
     expect(String(doc.services['minio-init']!.entrypoint)).toMatch(/mc mb --ignore-existing local\/dp-partition/);
     const dockerfile = readFileSync(join(root, 'docker', 'gppart', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
