@@ -2,11 +2,12 @@ import { Args, Flags } from '@oclif/core';
 import { connectionFlags, GppartCommand } from '../cli/base.js';
 import { driverFor } from '../catalog/drivers.js';
 import { applyDetails, getApply, isInstalled } from '../catalog/state-store.js';
+import { listArchives } from '../catalog/archive.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderApplyHtml, renderPlanHtml } from '../render/html.js';
-import { renderApplyText, type JournalStep, type SnapshotPartition, type TableSnapshots } from '../render/history.js';
+import { renderApplyText, renderArchivesText, type JournalStep, type SnapshotPartition, type TableSnapshots } from '../render/history.js';
 import { wantsColor } from '../cli/output.js';
 import { readPlanFile } from '../workflow/planfile.js';
 import { printable } from '../util/printable.js';
@@ -91,12 +92,14 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
       byTable.set(s.table_name, entry);
     }
     const snapshots = [...byTable.values()];
+    const archives = (await listArchives(session.client, null)).filter((a) => a.applyId === id);
     if (format === 'json') {
-      this.say(JSON.stringify({ apply, steps, snapshots }, null, 2));
+      this.say(JSON.stringify({ apply, steps, snapshots, archives }, null, 2));
     } else if (format === 'html') {
       this.say(renderApplyHtml(apply, steps, snapshots));
     } else {
       this.say(renderApplyText(apply, steps, snapshots));
+      if (archives.length) this.say(`archived by this apply:\n${renderArchivesText(archives)}`);
     }
   }
 }

@@ -26,7 +26,9 @@ function riskNotes(plan: Plan): string[] {
     }
     if (unloads.length) {
       notes.push(
-        `**UNLOAD** ${code(t.table)}: ${unloads.length} partition(s) (~${formatCount(sum(unloads, (s) => s.estimatedRows))} rows, ~${formatBytes(sum(unloads, (s) => s.estimatedBytes))}) are written to S3 and removed from the database.`,
+        `**UNLOAD** ${code(t.table)}: ${unloads.length} partition(s) (~${formatCount(sum(unloads, (s) => s.estimatedRows))} rows, ~${formatBytes(sum(unloads, (s) => s.estimatedBytes))}) are written to ` +
+          `${[...new Set(unloads.map((s) => (s.archive ? `s3://${s.archive.bucket}/` : 'S3')))].map(code).join(', ')} and ` +
+          `${unloads.every((s) => s.archive?.then === 'external') ? 'replaced by external partitions over the objects (PXF)' : 'removed from the database'}.`,
       );
     }
     if (t.steps.length && t.lock.mode === 'exclusive') {

@@ -92,6 +92,9 @@ tables:
     const left = await db.client.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'arch.sales'::regclass ORDER BY 1`);
     expect(left.rows.map((r) => r.relname)).not.toContain('sales_2024_10');
 
+    const applyId = /apply (\d+):/.exec(apply.stdout)![1]!;
+    const shown = await runCli(['show', '--apply', applyId], { env });
+    expect(shown.stdout).toMatch(/archived by this apply:\n.*\n.*archived .*\[2024-10-01, 2024-11-01\)/);
     const hist = await runCli(['history', '--archives', '--table', 'arch.sales'], { env });
     expect(hist.stdout).toMatch(/archived .*arch\.sales +\[2024-10-01, 2024-11-01\) +1,000 +parquet +s3:\/\/cli-archive\/warehouse\/arch\/sales\/2024-10-01_2024-11-01\//);
 
