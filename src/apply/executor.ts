@@ -24,7 +24,6 @@ import { outdatedMigrations } from '../catalog/migrations.js';
 import { printable } from '../util/printable.js';
 import { analyzeAfterStep } from '../catalog/stats.js';
 import type { ObjectStore } from '../s3/object-store.js';
-import { s3ObjectStore } from '../s3/s3-store.js';
 import { runnerFor, type StepContext } from './step-runner.js';
 
 export class ApplyError extends Error {
@@ -154,8 +153,12 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   const client = session.client;
   await checkMigrations(client, opts.migrationsDir, plan.server.database);
   const tables = plan.tables.filter((t) => t.steps.length > 0);
+  // The S3 SDK takes ~0.5 s to load: only an apply with an unload step pays for it.
+  const defaultStore = tables.some((t) => t.steps.some((s) => s.kind === 'unload')) && !opts.objectStore
+    ? (await import('../s3/s3-store.js')).s3ObjectStore
+    : null;
   let openedStore: ObjectStore | null = null;
-  const store = (): ObjectStore => (openedStore ??= (opts.objectStore ?? defaultObjectStore)());
+  const store = (): ObjectStore => (openedStore ??= (opts.objectStore ?? defaultStore ?? noObjectStore)());
   const locked: string[] = [];
   const release = async () => {
     for (const t of locked.splice(0)) await unlockTable(client, t).catch(() => undefined);
@@ -219,7 +222,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             continue;
           }
           started++;
-          const runner = runnerFor(step);
+          const runner = await runnerFor(step);
           const ctx: StepContext = { session, driver, table: t, step, applyId, toolVersion: opts.toolVersion, objectStore: store };
           const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, runner.journalText(ctx));
           opts.listener?.onStepStart?.(ev);
@@ -284,7 +287,9 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
   }
 }
 
-const defaultObjectStore = (): ObjectStore => s3ObjectStore();
+const noObjectStore = (): ObjectStore => {
+  throw new ApplyError('no object store configured for this apply');
+};
 
 function stepErrorText(err: unknown): string {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };

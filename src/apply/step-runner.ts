@@ -7,7 +7,6 @@ import type { Session } from '../catalog/connection.js';
 import { runCall } from '../catalog/state-store.js';
 import type { Step, TablePlan } from '../plan/model.js';
 import type { ObjectStore } from '../s3/object-store.js';
-import { unloadRunner } from './unload-runner.js';
 
 export interface StepContext {
   session: Session;
@@ -39,7 +38,8 @@ export const sqlCallRunner: StepRunner = {
   run: (ctx) => runCall(ctx.session.client, ctx.driver.renderCall(ctx.step.call)),
 };
 
-export function runnerFor(step: Step): StepRunner {
-  if (step.kind === 'unload' && step.archive?.via === 'client') return unloadRunner();
+/** The runner of a step. The unload runner (and its encoders) is loaded only when a plan needs it. */
+export async function runnerFor(step: Step): Promise<StepRunner> {
+  if (step.kind === 'unload' && step.archive?.via === 'client') return (await import('./unload-runner.js')).unloadRunner();
   return sqlCallRunner;
 }

@@ -15,7 +15,6 @@ import {
   relationBytes,
   unloadFinishSql,
   unloadLockSql,
-  type ArchiveColumn,
 } from '../catalog/archive.js';
 import { cancelRunningStatement } from '../catalog/connection.js';
 import { runCall } from '../catalog/state-store.js';
@@ -177,4 +176,3 @@ async function stopCopy(ctx: StepContext, copy: Readable): Promise<void> {
   });
 }
 
-export type { ArchiveColumn };

@@ -90,7 +90,6 @@ function discardingStore(): ObjectStore {
     getStream: async () => {
       throw new Error('not readable');
     },
-    getRange: async () => Buffer.alloc(0),
     delete: async (_b, key) => void sizes.delete(key),
     close: () => undefined,
   };
@@ -107,7 +106,7 @@ async function unloadMs(session: Session, format: ArchivePolicy['format'], env: 
     fingerprint: fingerprint(actual), steps: [step], deferred: 0, warnings: [], layoutBefore: [], layoutAfter: [], lock: { mode: 'shared', timeoutMs: 5000 },
   };
   const store = env ? s3ObjectStore(s3ConfigFromEnv(env)) : discardingStore();
-  const runner = runnerFor(step);
+  const runner = await runnerFor(step);
   await session.client.query('BEGIN');
   const t0 = performance.now();
   try {

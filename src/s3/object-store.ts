@@ -28,8 +28,6 @@ export interface ObjectStore {
   /** null when there is no such object. */
   head(bucket: string, key: string): Promise<ObjectInfo | null>;
   getStream(bucket: string, key: string): Promise<Readable>;
-  /** Bytes [start, end) of an object. */
-  getRange(bucket: string, key: string, start: number, end: number): Promise<Buffer>;
   /** Removes the object; no error when it is already gone. */
   delete(bucket: string, key: string): Promise<void>;
   close(): void;

@@ -20,11 +20,6 @@ const MAX_PARTS = 10_000;
 /** Parts in flight at once: memory is about partSize × (queue + 1). */
 const QUEUE = 2;
 
-/** The values that must never appear in any output: AWS secret keys and session tokens from the environment. */
-export function s3Secrets(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((s): s is string => !!s);
-}
-
 export function s3ConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined);
@@ -106,15 +101,6 @@ export function s3ObjectStore(config: S3ClientConfig = s3ConfigFromEnv()): Objec
       try {
         const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return r.Body as Readable;
-      } catch (err) {
-        throw new ObjectStoreError(`${where(bucket, key)}: read failed: ${describe(err)}`);
-      }
-    },
-    async getRange(bucket, key, start, end) {
-      if (end <= start) return Buffer.alloc(0);
-      try {
-        const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
-        return Buffer.from(await r.Body!.transformToByteArray());
       } catch (err) {
         throw new ObjectStoreError(`${where(bucket, key)}: read failed: ${describe(err)}`);
       }

@@ -139,18 +139,17 @@ export async function restoreArchives(opts: RestoreOptions): Promise<RestoredRan
       await runCall(client, restorePrepareSql(table, name, r.from, r.to));
       const cols = manifest.columns.map((c) => ({ name: c.name, type: c.type, typname: c.typname, notNull: c.notNull }));
       for (const o of manifest.objects) {
-        let read: ReadResult;
         const copyIn = client.query(pgCopy.from(copyInSql(table.schema, name, cols, manifest.format === 'parquet' ? 'text' : 'csv')));
         const object = await store.getStream(bucket, o.key);
         if (manifest.format === 'csv.gz') {
-          read = await csvGzIntoCopy(object, copyIn);
+          // Streamed straight in; the bytes are checked before anything commits.
+          check(await csvGzIntoCopy(object, copyIn), o, bucket);
         } else {
+          // Checked before a single row is decoded.
           const file = join(dir, 'object.parquet');
-          read = await downloadTo(object, file);
-          check(read, o, bucket);
+          check(await downloadTo(object, file), o, bucket);
           await parquetIntoCopy(file, manifest, copyIn);
         }
-        check(read, o, bucket);
       }
       const rows = await runCall(client, restoreFinishSql(table, name, r.from, r.to, r.id, null));
       await client.query('COMMIT');

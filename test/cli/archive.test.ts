@@ -70,7 +70,7 @@ tables:
     await db.client.query(`ANALYZE arch.${table}`);
   }
 
-  it('plan shows one ^ unload per old partition with its keys; apply archives; history lists; restore brings one back; the next plan unloads it again', async () => {
+  it('plan shows one ^ unload per old partition with its keys; apply archives; history lists; restore brings one back; the next plan unloads it again', { timeout: 240_000 }, async () => {
     await monthly('sales', ['2024-10', '2024-11', '2025-12', '2026-01'], 1000);
     const f = policy('sales', 'parquet');
     const plan = await runCli(['plan', '-c', f, '--now', NOW], { env });
@@ -112,7 +112,7 @@ tables:
     expect(sql.stdout).toMatch(/\\echo 'gppart: step 1 of this table unloads to S3 through the gppart client[^']*'\n\\quit/);
   });
 
-  it('SIGKILL in the middle of the upload: the partition is untouched, the step stays "started", the next apply archives it', async () => {
+  it('SIGKILL in the middle of the upload: the partition is untouched, the step stays "started", the next apply archives it', { timeout: 120_000 }, async () => {
     await monthly('killed', ['2024-06'], 300_000);
     const f = policy('killed', 'csv.gz');
     const args = ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')];
