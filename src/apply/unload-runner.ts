@@ -33,16 +33,17 @@ export class UnloadError extends Error {
   }
 }
 
-function partitionOf(ctx: StepContext): { part: PartitionRef & { from: string; to: string }; target: ArchiveTarget } {
+function partitionOf(ctx: StepContext): { part: PartitionRef & { from: string; to: string }; target: ArchiveTarget & { manifest: string } } {
   const part = ctx.step.reads[0];
   const target = ctx.step.archive;
   if (!part || part.isDefault || part.from === undefined || part.to === undefined || !target || ctx.step.reads.length !== 1) {
     throw new UnloadError('an unload step reads exactly one bounded partition and names its archive target');
   }
-  if (target.objects.length !== 1 || !target.objects[0]!.startsWith(target.folder) || !target.manifest.startsWith(target.folder)) {
+  const manifest = target.manifest;
+  if (target.objects.length !== 1 || !target.objects[0]!.startsWith(target.folder) || !manifest?.startsWith(target.folder)) {
     throw new UnloadError('an unload step writes one data object and a manifest inside its folder');
   }
-  return { part: part as PartitionRef & { from: string; to: string }, target };
+  return { part: part as PartitionRef & { from: string; to: string }, target: { ...target, manifest } };
 }
 
 /** What the journal shows for a client-path unload: where the rows go, then the finishing call. */
@@ -153,8 +154,8 @@ export function unloadRunner(): StepRunner {
       );
     },
     async afterFailure(ctx, outcome) {
-      if (outcome === 'unknown' || !wrote || !ctx.step.archive) return;
-      const target = ctx.step.archive;
+      if (outcome === 'unknown' || !wrote) return;
+      const { target } = partitionOf(ctx);
       const store = ctx.objectStore();
       if (upload) await upload.abort();
       // Manifest first: from here on nothing claims the data objects are whole.

@@ -48,15 +48,18 @@ export function archiveTarget(
   range: KeyRange,
 ): ArchiveTarget {
   const folder = archiveFolder(archive.prefix, schema, table, keyType, range);
+  if (archive.via === 'pxf') {
+    // The segments write through PXF: one object per segment under data/, named by PXF; no manifest.
+    return { format: archive.format, via: 'pxf', bucket: archive.bucket, folder, objects: [`${folder}data/`], ...(archive.pxfServer ? { pxfServer: archive.pxfServer } : {}), then: 'external' };
+  }
   return {
     format: archive.format,
-    via: archive.via,
+    via: 'client',
     bucket: archive.bucket,
     folder,
     objects: [`${folder}${dataObjectName(archive.format)}`],
     manifest: `${folder}${MANIFEST_NAME}`,
-    ...(archive.via === 'pxf' && archive.pxfServer ? { pxfServer: archive.pxfServer } : {}),
-    then: archive.via === 'pxf' ? 'external' : 'drop',
+    then: 'drop',
   };
 }
 

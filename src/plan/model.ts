@@ -208,10 +208,10 @@ export interface ArchiveTarget {
   bucket: string;
   /** The partition's folder, ending in "/": `<prefix>/<schema>/<table>/<from>_<to>/`. */
   folder: string;
-  /** Data object keys, in write order (full keys, inside `folder`). */
+  /** Data object keys, in write order (full keys, inside `folder`); via pxf the prefix PXF writes one object per segment under. */
   objects: string[];
-  /** Key of `_manifest.json`, written last, inside `folder`. */
-  manifest: string;
+  /** Key of `_manifest.json`, written last, inside `folder` (client path; PXF writes none). */
+  manifest?: string;
   /** PXF server configuration (via: pxf). */
   pxfServer?: string;
   /** drop: the partition is removed (client); external: replaced by an external partition over the objects (pxf). */

@@ -60,8 +60,8 @@ export function stepHeadline(step: Step): string {
       const a = step.archive;
       if (!a) return `unload ${refsText(step.reads)} to S3`;
       const then = a.then === 'external' ? 'then an external partition reads them (PXF)' : 'then the partition is dropped';
-      const objects = a.via === 'pxf' ? `${a.folder}data/ (one object per segment, PXF)` : a.objects.map((o) => o.slice(a.folder.length)).join(', ');
-      return `unload ${refsText(step.reads)} to ${term(`s3://${a.bucket}/${a.folder}`)} (${a.format}: ${term(objects)} + _manifest.json), ${then}`;
+      const objects = a.via === 'pxf' ? 'data/: one object per segment, written by PXF' : `${a.objects.map((o) => o.slice(a.folder.length)).join(', ')} + _manifest.json`;
+      return `unload ${refsText(step.reads)} to ${term(`s3://${a.bucket}/${a.folder}`)} (${a.format}: ${term(objects)}), ${then}`;
     }
     case 'drop':
       return `drop ${refsText(step.reads)}`;

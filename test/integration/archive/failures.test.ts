@@ -43,7 +43,7 @@ describe('unload failures leave the partition and the bucket as they were', () =
 
   async function objectsOf(plan: Awaited<ReturnType<typeof unloadPlan>>) {
     const a = plan.tables[0]!.steps[0]!.archive!;
-    return { manifest: await s3.store.head(a.bucket, a.manifest), data: await s3.store.head(a.bucket, a.objects[0]!) };
+    return { manifest: await s3.store.head(a.bucket, a.manifest!), data: await s3.store.head(a.bucket, a.objects[0]!) };
   }
 
   for (const format of ['parquet', 'csv.gz'] as const) {

@@ -67,7 +67,7 @@ describe('archive and restore round trip (client path, PostgreSQL, s3rver)', () 
 
       // Objects: exactly the keys the plan named, manifest last with rows as a number.
       const target = step.archive!;
-      const manifest = JSON.parse((await readObject(s3, target.manifest)).toString('utf8'));
+      const manifest = JSON.parse((await readObject(s3, target.manifest!)).toString('utf8'));
       expect(manifest.rows).toBe(3003);
       expect(manifest.table).toEqual({ schema: c.schema, name: c.table });
       expect(manifest.partition.name).toBe(part);
