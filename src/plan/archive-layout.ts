@@ -22,17 +22,18 @@ export function keySegment(text: string): string {
   return out.startsWith('.') ? `%2E${out.slice(1)}` : out;
 }
 
-/** `2024-01-01 00:00:00+00` → `20240101T000000Z`-style text, safe as a key segment. */
-function boundSegment(keyType: KeyType, key: number): string {
-  const lit = keyToLiteral(keyType, key)
-    .replace(/ (\d\d):(\d\d):(\d\d)/, 'T$1$2$3')
-    .replace(/\+00$/, 'Z');
-  return keySegment(lit);
+/** A bound literal (`2024-01-01 00:00:00+00`) → `2024-01-01T000000Z`, safe as a key segment. */
+function boundSegment(literal: string): string {
+  return keySegment(literal.replace(/ (\d\d):(\d\d):(\d\d)/, 'T$1$2$3').replace(/\+00$/, 'Z'));
+}
+
+/** `<schema>/<table>/<from>_<to>/`: the end of every archive folder of that range, whatever the prefix. */
+export function archiveFolderTail(schema: string, table: string, fromLiteral: string, toLiteral: string): string {
+  return `${keySegment(schema)}/${keySegment(table)}/${boundSegment(fromLiteral)}_${boundSegment(toLiteral)}/`;
 }
 
 export function archiveFolder(prefix: string, schema: string, table: string, keyType: KeyType, range: KeyRange): string {
-  const parts = [keySegment(schema), keySegment(table), `${boundSegment(keyType, range.from)}_${boundSegment(keyType, range.to)}`];
-  return `${prefix ? `${prefix}/` : ''}${parts.join('/')}/`;
+  return `${prefix ? `${prefix}/` : ''}${archiveFolderTail(schema, table, keyToLiteral(keyType, range.from), keyToLiteral(keyType, range.to))}`;
 }
 
 export function dataObjectName(format: ArchivePolicy['format']): string {

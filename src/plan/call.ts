@@ -4,6 +4,8 @@
 // calls are checked against it, so a plan file is data, not code, and a call that does not follow
 // from its step is refused.
 import type { PartitionRef, ProcedureCall, QualifiedName, Step, StepKind } from './model.js';
+import { archiveFolderTail, MANIFEST_NAME } from './archive-layout.js';
+import { unloadCall } from './unload-step.js';
 
 /** A step whose parts do not fit its kind (a plan file edited by hand, or a planner bug). */
 export class StepShapeError extends Error {
@@ -13,7 +15,7 @@ export class StepShapeError extends Error {
   }
 }
 
-export type StepShape = Pick<Step, 'kind' | 'reads' | 'produces'>;
+export type StepShape = Pick<Step, 'kind' | 'reads' | 'produces'> & Partial<Pick<Step, 'archive'>>;
 
 /**
  * The call for `step` on `table`. `extra` is the one argument a step's partitions do not carry:
@@ -72,8 +74,22 @@ const DERIVE: Record<StepKind, (s: StepShape, t: QualifiedName, storage: string 
       args: [t.schema, t.name, s.reads.map((r) => r.schema), s.reads.map((r) => r.name), ...made, storage],
     };
   },
-  unload() {
-    throw new StepShapeError('unload is not implemented: no plan of this gppart has such a step');
+  unload(s, t) {
+    const r = one(s.reads, 'unload reads');
+    const [from, to] = bounds(r, 'unload reads');
+    const a = s.archive;
+    if (!a) throw new StepShapeError('an unload names the objects it writes (archive)');
+    if (a.via === 'client' ? s.produces.length !== 0 : s.produces.length !== 1 || s.produces[0]!.name !== r.name || s.produces[0]!.schema !== r.schema) {
+      throw new StepShapeError(a.via === 'client' ? 'an unload on the client path produces no partition' : 'an unload through PXF produces the partition it reads, as an external one');
+    }
+    if ((a.via === 'client') !== (a.then === 'drop')) throw new StepShapeError(`an unload via ${a.via} does not ${a.then === 'drop' ? 'drop' : 'leave an external partition'}`);
+    // The folder follows from table and range: a file cannot send one table's rows to another's keys.
+    const tail = archiveFolderTail(t.schema, t.name, from, to);
+    const folder = a.folder;
+    if ((folder !== tail && !folder.endsWith(`/${tail}`)) || !a.objects.every((o) => o.startsWith(folder)) || (a.manifest !== undefined && a.manifest !== `${folder}${MANIFEST_NAME}`)) {
+      throw new StepShapeError(`an unload of ${r.name} writes under …/${tail}, not ${folder}`);
+    }
+    return unloadCall(t, s);
   },
   purge(s, t, before) {
     const d = one(s.reads, 'purge reads');

@@ -3,6 +3,7 @@
 import type { ArchivePolicy } from '../policy/types.js';
 import { archiveTarget, s3Url } from './archive-layout.js';
 import { keyToLiteral } from './keys.js';
+import { callFor } from './call.js';
 import type { ActualPartition, ActualTable, KeyRange, PartitionRef, ProcedureCall, Step } from './model.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ActualPartition, ActualTable, KeyRange, PartitionRef, ProcedureCal
  * format)`, to which apply appends the rows streamed, the manifest and its apply id after the
  * upload; pxf: `gppart.unload_pxf(…, location, format, pxf server)`, one call that does it all.
  */
-export function unloadCall(table: { schema: string; name: string }, step: Pick<Step, 'reads' | 'archive'>): ProcedureCall {
+export function unloadCall(table: { schema: string; name: string }, step: Partial<Pick<Step, 'archive'>> & Pick<Step, 'reads'>): ProcedureCall {
   const p = step.reads[0];
   const a = step.archive;
   if (!p || p.from === undefined || p.to === undefined || !a) throw new Error('an unload step reads one bounded partition and has an archive target');
@@ -39,7 +40,7 @@ export function unloadStep(actual: ActualTable, p: ActualPartition & { range: Ke
     reason,
     estimatedRows: p.rowEstimate,
     estimatedBytes: p.bytes,
-    call: unloadCall(actual.table, { reads: [ref], archive: target }),
+    call: callFor({ kind: 'unload', reads: [ref], produces, archive: target }, actual.table),
     destructive: true,
     archive: target,
   };

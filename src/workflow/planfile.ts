@@ -220,6 +220,8 @@ interface TableTarget {
   wanted: Set<string>;
   /** Retention's cut, as a key; null = keep forever. */
   dropBefore: number | null;
+  /** archive.after's cut, as a key; null = no archive rule. */
+  archiveBefore: number | null;
 }
 
 function targetOf(where: string, tp: TablePolicy, t: TablePlan, now: string): TableTarget {
@@ -229,6 +231,9 @@ function targetOf(where: string, tp: TablePolicy, t: TablePlan, now: string): Ta
     return {
       wanted: new Set(layout.partitions.map((p) => JSON.stringify([lit(p.range.from), lit(p.range.to), p.tablespace]))),
       dropBefore: layout.dropBefore,
+      archiveBefore: tp.archive
+        ? targetLayout({ ...tp, layout: [], retention: { dropAfter: tp.archive.after, dropAfterText: tp.archive.afterText } }, t.keyType, now, t.name).dropBefore
+        : null,
     };
   } catch (err) {
     throw refused(where, `${printable(t.table)}: its embedded policy has no layout at now ${shown(now)}: ${printable((err as Error).message)}`);
@@ -276,6 +281,23 @@ function stepPolicyProblem(step: Step, t: TablePlan, tp: TablePolicy, target: Ta
       if (stray) return `it makes ${printable(stray.name)} [${shown(stray.from)}, ${shown(stray.to)}) in tablespace ${shown(stray.tablespace ?? null)}, which its embedded policy does not want at this now`;
       return null;
     }
+    case 'unload': {
+      if (!tp.archive) return 'its embedded policy has no archive rule, so it never unloads a partition';
+      const r = step.reads[0]!;
+      const cutoff = target.archiveBefore;
+      let end: number;
+      try {
+        end = literalToKey(t.keyType, r.to!);
+      } catch {
+        return `partition ${printable(r.name)} ends at ${shown(r.to)}, which is not a ${t.keyType} bound`;
+      }
+      if (cutoff === null || end > cutoff) return `its embedded policy keeps ${printable(r.name)} in the database (archive.after ${printable(tp.archive.afterText)})`;
+      const a = step.archive!;
+      if (a.bucket !== tp.archive.bucket || a.format !== tp.archive.format || a.via !== tp.archive.via || (a.pxfServer ?? null) !== tp.archive.pxfServer || !a.folder.startsWith(tp.archive.prefix)) {
+        return `it writes to s3://${printable(a.bucket)}/${printable(a.folder)} as ${shown(a.format)} via ${shown(a.via)}, which is not where its embedded policy archives`;
+      }
+      return null;
+    }
     default:
       return `no plan has ${step.kind} steps`;
   }
@@ -310,7 +332,7 @@ export function planFileDifference(file: Plan, derived: Plan): string | null {
 
 /** The same step for apply: kind, partitions read and produced, call. Not estimates or reasons. */
 function sameStep(a: Step, b: Step): boolean {
-  return (['kind', 'reads', 'produces', 'call'] as const).every((k) => canonicalJson(a[k]) === canonicalJson(b[k]));
+  return (['kind', 'reads', 'produces', 'call', 'archive'] as const).every((k) => canonicalJson(a[k] ?? null) === canonicalJson(b[k] ?? null));
 }
 
 /** "merge orders_2025_07, orders_2025_08 → orders_p2025q3 (warm)": enough to tell two steps apart. */

@@ -38,7 +38,11 @@ describe('callFor', () => {
       [{ kind: 'split', reads: [DEF], produces: [{ ...part('n', 'a', 'b'), schema: 'public' }] }, /outside the table's schema sales/],
       [{ kind: 'merge', reads: [], produces: [part('n', 'a', 'b')] }, /a merge reads at least one partition/],
       [{ kind: 'merge', reads: [part('p', 'a', 'b')], produces: [] }, /merge produces no partition/],
-      [{ kind: 'unload', reads: [part('p', 'a', 'b')], produces: [] }, /unload is not implemented/],
+      [{ kind: 'unload', reads: [part('p', 'a', 'b')], produces: [] }, /an unload names the objects it writes/],
+      [
+        { kind: 'unload', reads: [part('p', '2024-01-01', '2024-02-01')], produces: [], archive: { format: 'parquet', via: 'client', bucket: 'b', folder: 'x/sales/other/2024-01-01_2024-02-01/', objects: ['x/sales/other/2024-01-01_2024-02-01/data.parquet'], manifest: 'x/sales/other/2024-01-01_2024-02-01/_manifest.json', then: 'drop' } },
+        /an unload of p writes under …\/sales\/orders\/2024-01-01_2024-02-01\/, not x\/sales\/other/,
+      ],
       [{ kind: 'truncate' as never, reads: [], produces: [] }, /unknown step kind "truncate"/],
     ];
     for (const [step, message] of bad) expect(() => callFor(step, T)).toThrow(message);
