@@ -80,11 +80,11 @@ tables:
     expect(plan.stdout).toMatch(/Plan: .*2 to unload/);
     expect(plan.stdout).not.toContain(S3_SECRET);
 
-    const noDestroy = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve'], { env });
+    const noDestroy = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override'], { env });
     expect(noDestroy.code).toBe(1);
     expect(noDestroy.stderr).toMatch(/destructive step\(s\) \(arch\.sales: unload/);
 
-    const apply = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')], { env });
+    const apply = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(dir, 'state')], { env });
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toMatch(/\^ unload arch\.sales: done in [\d.]+ s, 1,000 rows/);
@@ -115,7 +115,7 @@ tables:
   it('SIGKILL in the middle of the upload: the partition is untouched, the step stays "started", the next apply archives it', { timeout: 120_000 }, async () => {
     await monthly('killed', ['2024-06'], 300_000);
     const f = policy('killed', 'csv.gz');
-    const args = ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')];
+    const args = ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(dir, 'state')];
     const run = startCli(args, env);
     // The COPY that feeds the upload is running: kill the process there.
     await waitFor('the COPY of the unload', async () => {
@@ -155,7 +155,7 @@ tables:
     await base.done;
     clearInterval(basePoll);
 
-    const run = startCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')], capped);
+    const run = startCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(dir, 'state')], capped);
     let peak = 0;
     const poll = setInterval(() => (peak = Math.max(peak, peakRss(run.child.pid!))), 20);
     const r = await run.done;

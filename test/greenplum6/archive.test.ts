@@ -75,7 +75,7 @@ describe.skipIf(!URL)('archive on Greenplum 6 (real cluster)', () => {
     expect(plan.stderr).toBe('');
     expect(plan.stdout).toMatch(/Greenplum Database 6/);
     expect(plan.stdout).toMatch(/Plan: 0 to split, 0 to merge, 0 to move, 1 to unload/);
-    const apply = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state')], { env });
+    const apply = await runCli(['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(dir, 'state')], { env });
     expect(apply.stderr).toBe('');
     expect(apply.stdout).toMatch(new RegExp(`\\^ unload ${S}\\.sales: done in [\\d.]+ s, ${before.n.toLocaleString('en-US')} rows`));
     expect((await parts('sales')).map((p) => p.partitionrangestart)).not.toContain(`'2024-01-01'::date`);
