@@ -200,7 +200,7 @@ describe('archivePass', () => {
   });
 
   it('via: pxf on a server that is not Greenplum 6 stops the plan', () => {
-    const ctx = planContext(policy([], { archive: archive({ via: 'pxf', pxfServer: 'minio' }) }), old, NOW, 'postgres');
+    const ctx = planContext(policy([], { archive: archive({ via: 'pxf', pxfServer: 'minio' }) }), old, NOW, undefined, 'postgres');
     expect(archivePass(ctx, [], ctx.bounded).unloads).toEqual([]);
     expect(ctx.blocking).toEqual(['archive via: pxf needs Greenplum 6 with PXF; this server is postgres: use via: client']);
   });
@@ -209,7 +209,7 @@ describe('archivePass', () => {
     const expired = table([{ from: '2010-01-01', to: '2011-01-01', name: 'y2010' }, { from: '2020-01-01', to: '2021-01-01', name: 'y2020' }]);
     for (const [via, kinds] of [['client', ['unload', 'unload']], ['pxf', ['unload', 'drop', 'unload']]] as const) {
       const p = policy([], { archive: archive({ beforeDrop: true, via, pxfServer: via === 'pxf' ? 'minio' : null }), retention: retention('10 years') });
-      const ctx = planContext(p, expired, NOW, 'greenplum6');
+      const ctx = planContext(p, expired, NOW, undefined, 'greenplum6');
       const ret = retentionPass(ctx);
       const r = archivePass(ctx, ret.drops, ret.live);
       expect([...r.beforeDrops, ...r.drops, ...r.unloads].map((s) => s.kind)).toEqual(kinds);
@@ -224,7 +224,7 @@ describe('archivePass', () => {
     const p = policy([band('-3 years', '+1 month', '1 year')], { archive: archive({ via: 'pxf', pxfServer: 'minio' }) });
     // ext straddles the cutoff (2023-05-15), so the band's 2023 would merge it with half: refused.
     const t = table([{ from: '2021-01-01', to: '2022-01-01', name: 'y2021' }, { from: '2023-01-01', to: '2023-07-01', name: 'ext', storage: 'external' }, { from: '2023-07-01', to: '2024-01-01', name: 'half' }]);
-    const ctx = planContext(p, t, NOW, 'greenplum6');
+    const ctx = planContext(p, t, NOW, undefined, 'greenplum6');
     const r = archivePass(ctx, [], ctx.bounded);
     expect(r.unloads.map((u) => u.reads[0]!.name)).toEqual(['y2021']);
     const shaped = reshapePass(ctx, r.live, t.defaultPartition, r.cutoff);
