@@ -11,6 +11,7 @@ import {
   isInstalled,
   journalDone,
   journalFailed,
+  journalNote,
   journalStart,
   runCall,
   saveSnapshot,
@@ -228,6 +229,11 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             // The DEFAULT's key statistics still count the purged rows: the next plan would
             // propose the purge again.
             if (step.kind === 'purge') await analyzeAfterStep(client, step.reads, t.lock.timeoutMs);
+            // Statistics only after COMMIT: an ANALYZE inside a step that rolls back would still
+            // have written its row counts. A failure here leaves the step done, with a note.
+            await driver.analyzeCreated?.(client, t, step, t.lock.timeoutMs).catch(async (err) => {
+              await journalNote(client, journalId, session.redact(`statistics not gathered after the step: ${stepErrorText(err)}`)).catch(() => undefined);
+            });
           } catch (err) {
             await client.query('ROLLBACK').catch(() => undefined);
             const ms = performance.now() - t0;

@@ -1,9 +1,9 @@
 // Greenplum 6 (and Arenadata DB 6, open-gpdb 6): legacy partitioning catalogs pg_partition /
 // pg_partition_rule, PostgreSQL 9.4 underneath. See docs/greenplum6.md.
 import type pg from 'pg';
-import type { ActualPartition, ActualTable, KeyType, PartitionNaming, QualifiedName, StorageKind } from '../plan/model.js';
+import type { ActualPartition, ActualTable, KeyType, PartitionNaming, QualifiedName, Step, StorageKind } from '../plan/model.js';
 import { fitName, MAX_IDENTIFIER_BYTES } from '../plan/target.js';
-import { renderFunctionCall, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
+import { renderFunctionCall, sqlIdent, UnsupportedTableError, type DialectDriver, type IntrospectionResult } from './dialect.js';
 import { keyStatsOf } from './postgres.js';
 import { Greenplum6BoundError, greenplum6Range, keyTypeFromFormatType } from './greenplum6-bounds.js';
 
@@ -308,6 +308,50 @@ export const GREENPLUM6_NAMING: PartitionNaming = {
   },
   relation: (table, argument) => fitName(table, CHILD_INFIX + argument),
 };
+/**
+ * The child tables a committed step created or rewrote, found in the catalog by partition name (what
+ * split and merge were given; Greenplum forms, and may shorten, the child's own name) or child name
+ * (what a move names), plus the DEFAULT when $4.
+ */
+export const GREENPLUM6_CREATED_SQL = `
+SELECT n.nspname::text AS schema, c.relname::text AS name
+FROM pg_catalog.pg_class p
+JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+JOIN pg_catalog.pg_partition pp ON pp.parrelid = p.oid AND pp.parlevel = 0 AND NOT pp.paristemplate
+JOIN pg_catalog.pg_partition_rule pr ON pr.paroid = pp.oid AND pr.parparentrule = 0
+JOIN pg_catalog.pg_class c ON c.oid = pr.parchildrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE pn.nspname = $1 AND p.relname = $2
+  AND c.relstorage <> 'x'
+  AND ((pr.parisdefault AND $4::boolean) OR pr.parname = ANY ($3::text[]) OR c.relname = ANY ($3::text[]))
+ORDER BY pr.parisdefault, pr.parruleord`;
+
+/**
+ * Greenplum 6 never analyzes a table by itself after gppart's steps (autostats is off inside
+ * functions, and there is no autovacuum): without this, new partitions and a re-created DEFAULT keep
+ * reltuples = 0, the next plan says "~0 rows" and Greenplum's own planner has nothing to go on.
+ */
+async function analyzeCreated(client: pg.ClientBase, table: QualifiedName, step: Step, lockTimeoutMs: number): Promise<string[]> {
+  if (step.kind === 'drop' || step.kind === 'unload') return [];
+  const names = step.produces.filter((p) => !p.isDefault).map((p) => p.name);
+  const withDefault = step.reads.some((r) => r.isDefault);
+  const found = await client.query<{ schema: string; name: string }>(GREENPLUM6_CREATED_SQL, [table.schema, table.name, names, withDefault]);
+  const analyzed: string[] = [];
+  for (const child of found.rows) {
+    const rel = `${sqlIdent(child.schema)}.${sqlIdent(child.name)}`;
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL lock_timeout = '${Math.max(0, Math.floor(lockTimeoutMs))}ms'`);
+      await client.query(`ANALYZE ${rel}`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    analyzed.push(rel);
+  }
+  return analyzed;
+}
 
 export function greenplum6Driver(): DialectDriver {
   return {
@@ -323,5 +367,6 @@ export function greenplum6Driver(): DialectDriver {
       return mapGreenplum6Rows(res.rows, tables);
     },
     renderCall: renderFunctionCall,
+    analyzeCreated,
   };
 }

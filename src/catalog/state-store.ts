@@ -108,6 +108,11 @@ export async function journalFailed(client: pg.ClientBase, journalId: number, er
   await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, error]);
 }
 
+/** A remark on a finished step (its status stays), e.g. that its statistics could not be gathered. */
+export async function journalNote(client: pg.ClientBase, journalId: number, note: string): Promise<void> {
+  await client.query(`UPDATE gppart.journal SET error = $2 WHERE id = $1`, [journalId, note]);
+}
+
 /** BEGIN with the step's lock settings; the caller runs the call, then COMMIT or ROLLBACK. */
 export async function beginStep(
   client: pg.ClientBase,
