@@ -137,6 +137,9 @@ export async function countRows(client: pg.ClientBase, schema: string, name: str
   return { rows: Number(r.rows[0]!.n), keySum: r.rows[0]!.s ?? '0' };
 }
 
+// The journal is counted per apply in a subquery and joined, rather than grouping the join by
+// a.id: Greenplum 6's planner cannot sort for that GROUP BY once a WHERE pins the id ("could not
+// retrieve tle for sort-from-groupcols").
 const APPLIES_SQL = `
   SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at,
          -- "running" with no session left to run it: the process was killed or lost its connection.
@@ -145,10 +148,15 @@ const APPLIES_SQL = `
               THEN 'interrupted' ELSE a.status END AS status,
          a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
-         count(*) FILTER (WHERE j.status = 'done') AS done,
-         count(*) FILTER (WHERE j.status = 'failed') AS failed,
-         count(*) FILTER (WHERE j.status = 'started') AS started
-  FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id`;
+         coalesce(j.done, 0) AS done, coalesce(j.failed, 0) AS failed, coalesce(j.started, 0) AS started
+  FROM gppart.applies a
+  LEFT JOIN (
+    SELECT apply_id,
+           sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
+           sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+           sum(CASE WHEN status = 'started' THEN 1 ELSE 0 END) AS started
+    FROM gppart.journal GROUP BY apply_id
+  ) j ON j.apply_id = a.id`;
 
 function applySummary(x: Record<string, string | null>): ApplySummary {
   return {
@@ -168,7 +176,7 @@ function applySummary(x: Record<string, string | null>): ApplySummary {
 }
 
 export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummary[]> {
-  const r = await client.query(`${APPLIES_SQL} GROUP BY a.id ORDER BY a.id DESC LIMIT $1`, [limit]);
+  const r = await client.query(`${APPLIES_SQL} ORDER BY a.id DESC LIMIT $1`, [limit]);
   return r.rows.map(applySummary);
 }
 
@@ -185,7 +193,7 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 
 /** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
 export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummary | null> {
-  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1 GROUP BY a.id`, [id]);
+  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1`, [id]);
   return r.rows[0] ? applySummary(r.rows[0]) : null;
 }
 
