@@ -104,8 +104,13 @@ export async function journalDone(client: pg.ClientBase, journalId: number, rows
   await client.query(`UPDATE gppart.journal SET status = 'done', rows = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, rows]);
 }
 
-export async function journalFailed(client: pg.ClientBase, journalId: number, error: string): Promise<void> {
-  await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, error]);
+/** Marks a step that has not committed as failed; false when its row already says done. */
+export async function journalFailed(client: pg.ClientBase, journalId: number, error: string): Promise<boolean> {
+  const r = await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1 AND status = 'started'`, [
+    journalId,
+    error,
+  ]);
+  return (r.rowCount ?? 0) > 0;
 }
 
 /** A remark on a finished step (its status stays), e.g. that its statistics could not be gathered. */
