@@ -241,4 +241,55 @@ tables:
       });
     });
   }
+  describe('move of a large partition (copy beside it, then EXCHANGE)', () => {
+    const S = 'large_move';
+
+    it('keeps rows, storage, owner, grants, the parent\'s index and the partition\'s own index, and analyzes the copy', async () => {
+      const c = db.client;
+      await createTable(c, S, 'events', 'ao_column', `PARTITION q1 START ('2024-01-01') END ('2024-04-01'), PARTITION q2 START ('2024-04-01') END ('2024-07-01')`);
+      await decorate(S, 'events');
+      await c.query(`CREATE INDEX q1_v_idx ON ${q(S)}.events_1_prt_q1 (v)`);
+      await fillDays(c, S, 'events', '2024-01-01', '2024-07-01', 3);
+      const policy = db.policy(
+        'large-move.yaml',
+        `version: 1\ntables:\n  - table: ${S}.events\n    layout:\n      - { from: -18 months, to: -12 months, every: 1 quarter, tablespace: ${WARM} }\n`,
+      );
+      const before = await shape(c, S, 'events');
+      const rows = await totals(c, S, 'events_1_prt_q1');
+      const oid = async () => (await c.query(`SELECT 'large_move.events_1_prt_q1'::regclass::oid::text AS o`)).rows[0].o as string;
+      const oidBefore = await oid();
+      // Every partition counts as large: the copy path runs.
+      await c.query(`ALTER DATABASE ${q(db.name)} SET gppart.move_copy_threshold = '0'`);
+      try {
+        const plan = await planJson(db, policy, '2025-07-01');
+        expect(plan.tables[0]!.steps.map((s) => s.kind)).toEqual(['move', 'move']);
+        await applyConverges(db, policy, '2025-07-01');
+      } finally {
+        await c.query(`ALTER DATABASE ${q(db.name)} RESET gppart.move_copy_threshold`);
+      }
+      const after = await shape(c, S, 'events');
+      expect(after.map((p) => p.tablespace)).toEqual([WARM, WARM]);
+      expect(after.map(({ tablespace: _t, ...rest }) => rest)).toEqual(before.map(({ tablespace: _t, ...rest }) => rest));
+      expect(after[0]!.indexes).toEqual(['CREATE INDEX ON USING btree (id)', 'CREATE INDEX ON USING btree (v)']);
+      expect(await totals(c, S, 'events_1_prt_q1')).toEqual(rows);
+      // A new relation took the partition's place: the copy path ran, not SET TABLESPACE.
+      expect(await oid()).not.toBe(oidBefore);
+      for (const s of await statsOf(S, 'events')) expect([s.child, s.reltuples]).toEqual([s.child, s.rows]);
+    });
+
+    it('refuses a threshold that is not a number of bytes, changing nothing', async () => {
+      const c = db.client;
+      await createTable(c, S, 'odd', 'heap', `PARTITION q1 START ('2024-01-01') END ('2024-04-01')`);
+      const policy = db.policy('odd.yaml', `version: 1\ntables:\n  - table: ${S}.odd\n    layout:\n      - { from: -18 months, to: -15 months, every: 1 quarter, tablespace: ${WARM} }\n`);
+      await c.query(`ALTER DATABASE ${q(db.name)} SET gppart.move_copy_threshold = '1GB'`);
+      try {
+        const r = await db.cli(['apply', '-c', policy, '--now', '2025-07-01', '--auto-approve', '--state-dir', db.dir]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/setting gppart\.move_copy_threshold is '1GB', not a number of bytes/);
+      } finally {
+        await c.query(`ALTER DATABASE ${q(db.name)} RESET gppart.move_copy_threshold`);
+      }
+      expect((await shape(c, S, 'odd')).map((p) => p.tablespace)).toEqual(['pg_default']);
+    });
+  });
 });
