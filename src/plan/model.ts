@@ -40,6 +40,12 @@ export interface ActualPartition {
   /** null = the database's default tablespace. */
   tablespace: string | null;
   storage: StorageKind;
+  /**
+   * The relation's storage options (reloptions: appendonly, orientation, compresstype,
+   * compresslevel, fillfactor, …) as `key=value` pairs sorted by key, joined by ", "; absent when it
+   * has none. Reported by the Greenplum 6 driver, where they make a partition AO or heap.
+   */
+  options?: string;
   /** Planner estimate (reltuples; -1 or unknown → 0). */
   rowEstimate: number;
   /** On-disk size in bytes (estimate). */
@@ -74,6 +80,8 @@ export interface ActualTable {
   defaultPartition: ActualPartition | null;
   owner: string;
   tablespace: string | null;
+  /** The parent's storage options, in the form of ActualPartition.options (Greenplum 6). */
+  options?: string;
   /** Foreign keys of other tables that reference this one ("name on schema.table"). */
   referencedBy?: string[];
   /** Logical-replication publications that include this table or one of its partitions. */
