@@ -9,6 +9,7 @@ import { POSTGRES_INTROSPECTION_SQL } from '../catalog/postgres.js';
 import { computePlan } from '../workflow/planning.js';
 import { parsePolicyText } from '../policy/load.js';
 import { benchReshaping } from './reshaping.js';
+import { benchGreenplum6 } from './greenplum6.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const PARTITIONS = 10_000;
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+  await benchGreenplum6();
 }
 
 main().catch((err: Error) => {
