@@ -1,10 +1,9 @@
 // What the Greenplum 6 driver reads from a real cluster: storage options of the parent and of each
-// partition, the DEFAULT's key statistics (so a split's rows are estimated, not guessed), and
-// clear refusals for names that are not a managed table, also next to ones that are.
+// partition, and clear refusals for names that are not a managed table, also next to ones that are.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { greenplum6Driver } from '../../src/catalog/greenplum6.js';
-import { createGp6Db, createTable, describeGp6, fillDays, planJson, type Gp6Db } from './support.js';
+import { createGp6Db, createTable, describeGp6, fillDays, type Gp6Db } from './support.js';
 
 const AO = 'appendonly=true, compresslevel=1, compresstype=zstd, orientation=column';
 
@@ -38,16 +37,6 @@ describeGp6('introspection', () => {
       [3, 'heap', null],
     ]);
     expect(res.table.defaultPartition).toMatchObject({ storage: 'ao_column', options: AO, partitionName: 'other' });
-    expect(res.table.defaultPartition!.keyStats!.histogram.length).toBeGreaterThan(10);
-  });
-
-  it("estimates a split's rows from the DEFAULT's key statistics", async () => {
-    const policy = db.policy('split.yaml', `version: 1\ntables:\n  - table: i.events\n    layout:\n      - { from: -2 months, to: +1 month, every: 1 month }\n`);
-    const plan = await planJson(db, policy, '2024-12-15');
-    const split = plan.tables[0]!.steps.find((s) => s.kind === 'split')!;
-    // November and December 2024 (to the 30th) out of a DEFAULT holding April–December: 600 rows.
-    expect(split.produces.map((p) => p.from)).toEqual(['2024-11-01', '2024-12-01']);
-    expect(Math.abs(split.estimatedRows - 600)).toBeLessThan(60);
   });
 
   it('names a child partition, a plain table and a missing table for what they are, in one request with a managed table', async () => {

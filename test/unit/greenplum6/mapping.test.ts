@@ -122,21 +122,6 @@ describe('mapGreenplum6Rows', () => {
     expect(normalizeOptions('')).toBeUndefined();
   });
 
-  it("reads the DEFAULT's key statistics as pg_stats shows them", () => {
-    const rows = issueRows();
-    rows[3]!.key_stats = ['0.25', '{2024-05-01,2024-06-01}', '{0.5,0.25}', null];
-    const res = mapGreenplum6Rows(rows, [SALES]).get('public.sales');
-    expect(res?.ok && res.table.defaultPartition?.keyStats).toEqual({
-      nullFrac: 0.25,
-      mcv: [Date.UTC(2024, 4, 1), Date.UTC(2024, 5, 1)],
-      mcvFreq: [0.5, 0.25],
-      histogram: [],
-    });
-    rows[3]!.key_stats = null;
-    const none = mapGreenplum6Rows(rows, [SALES]).get('public.sales');
-    expect(none?.ok && none.table.defaultPartition).not.toHaveProperty('keyStats');
-  });
-
   it('maps heap, AO row and external partitions', () => {
     const rows = issueRows();
     rows[0]!.relstorage = 'x';
