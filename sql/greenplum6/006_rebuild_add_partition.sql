@@ -58,9 +58,9 @@ END $$;
 -- name its grants, so after `EXCHANGE ... WITH TABLE t` the name t holds the partition's rows.
 -- 1. EXCHANGE the DEFAULT with an empty table (catalog only): its rows wait in a held table.
 -- 2. EXCHANGE each non-default source with an empty table, DROP its range.
--- 3. DROP the emptied DEFAULT slot (ADD PARTITION is refused while one exists), ADD each new range
---    with its final storage and tablespace, ADD the DEFAULT back with its own storage, tablespace
---    and grants. GP6 cannot drop its last partition: when the DEFAULT is all that is left, the first
+-- 3. DROP the emptied DEFAULT slot (ADD PARTITION is refused while one exists), then one ALTER TABLE
+--    that ADDs each new range with its final storage and tablespace and the DEFAULT back with its
+--    own storage and tablespace; then the DEFAULT's own grants. GP6 cannot drop its last partition: when the DEFAULT is all that is left, the first
 --    range is cut out of it by SPLIT (cheap: it is empty) and EXCHANGEd for one with the final storage.
 -- 4. One INSERT INTO parent SELECT from the held tables: GP6 routes every row to its partition.
 -- 5. The held rows are counted before the INSERT, the new children and the DEFAULT after it, each
@@ -92,6 +92,7 @@ DECLARE
   v_children oid[];
   v_ts text;
   v_for text;
+  v_adds text[];
   v_parent_ts text := gppart._gp6_tablespace(p_relid);
   v_first int := 1;
   v_before bigint := 0;
@@ -157,15 +158,23 @@ BEGIN
     END IF;
     EXECUTE format('ALTER TABLE %I.%I DROP DEFAULT PARTITION', p_schema, p_table);
   END IF;
+  -- One ALTER TABLE with an ADD PARTITION per range, then the DEFAULT's ADD: one statement to
+  -- dispatch instead of one per range (~10% of the per-range cost).
+  v_adds := '{}';
   FOR i IN v_first .. v_n LOOP
     v_ts := coalesce(p_tablespaces[i], v_parent_ts);
-    EXECUTE format('ALTER TABLE %I.%I ADD PARTITION %I START (%L::%s) INCLUSIVE END (%L::%s) EXCLUSIVE %s %s',
-      p_schema, p_table, p_names[i], p_starts[i], p_keytype, p_ends[i], p_keytype, v_with,
+    v_adds := v_adds || format('ADD PARTITION %I START (%L::%s) INCLUSIVE END (%L::%s) EXCLUSIVE %s %s',
+      p_names[i], p_starts[i], p_keytype, p_ends[i], p_keytype, v_with,
       CASE WHEN v_ts IS NULL THEN '' ELSE format('TABLESPACE %I', v_ts) END);
   END LOOP;
   IF v_default IS NOT NULL THEN
-    EXECUTE format('ALTER TABLE %I.%I ADD DEFAULT PARTITION %I %s %s', p_schema, p_table, v_default_name, v_default_with,
+    v_adds := v_adds || format('ADD DEFAULT PARTITION %I %s %s', v_default_name, v_default_with,
       CASE WHEN v_default_ts IS NULL THEN '' ELSE format('TABLESPACE %I', v_default_ts) END);
+  END IF;
+  IF array_length(v_adds, 1) > 0 THEN
+    EXECUTE format('ALTER TABLE %I.%I %s', p_schema, p_table, array_to_string(v_adds, ', '));
+  END IF;
+  IF v_default IS NOT NULL THEN
     SELECT parchildrelid INTO v_default FROM pg_catalog.pg_partition_rule
      WHERE paroid = p_paroid AND parparentrule = 0 AND parisdefault;
     PERFORM gppart._gp6_set_grants(v_default, v_default_acl);

@@ -292,4 +292,58 @@ tables:
       expect((await shape(c, S, 'odd')).map((p) => p.tablespace)).toEqual(['pg_default']);
     });
   });
+  describe('edge paths of split and merge', () => {
+    const S = 'edges';
+
+    it('splits a table whose only partition is its DEFAULT (Greenplum cannot drop its last partition)', async () => {
+      const c = db.client;
+      await createTable(c, S, 'only_default', 'ao_row', `DEFAULT PARTITION rest`);
+      await decorate(S, 'only_default');
+      await fillDays(c, S, 'only_default', '2025-01-01', '2025-09-01', 3);
+      const before = await totals(c, S, 'only_default');
+      const policy = db.policy('only-default.yaml', `version: 1\ntables:\n  - table: ${S}.only_default\n    layout:\n      - { from: -3 months, to: +3 months, every: 1 month }\n`);
+      await applyConverges(db, policy, NOW);
+      expect(await totals(c, S, 'only_default')).toEqual(before);
+      const parts = await shape(c, S, 'only_default');
+      expect(parts.map((p) => p.range)).toEqual([
+        "'2025-01-01'::date .. '2025-02-01'::date",
+        "'2025-02-01'::date .. '2025-03-01'::date",
+        "'2025-03-01'::date .. '2025-04-01'::date",
+        "'2025-04-01'::date .. '2025-05-01'::date",
+        "'2025-05-01'::date .. '2025-06-01'::date",
+        "'2025-06-01'::date .. '2025-07-01'::date",
+        'DEFAULT',
+      ]);
+      await expectLikeParent(S, 'only_default', parts);
+      expect((await totals(c, S, 'only_default_1_prt_rest')).rows).toBe(62 * 3);
+    });
+
+    it("a realign sends rows no wanted period covers to the DEFAULT, which keeps its own rows, storage and grants", async () => {
+      const c = db.client;
+      await createTable(
+        c,
+        S,
+        'overflow',
+        'ao_column',
+        `PARTITION straddle START ('2025-03-15') END ('2025-05-01'), DEFAULT PARTITION rest`,
+      );
+      await decorate(S, 'overflow');
+      await c.query(`GRANT INSERT ON ${q(S)}.overflow_1_prt_rest TO ${q(reader)}`);
+      await fillDays(c, S, 'overflow', '2025-03-15', '2025-05-01', 4);
+      await fillDays(c, S, 'overflow', '2025-07-01', '2025-08-01', 4);
+      const before = await totals(c, S, 'overflow');
+      const restBefore = await totals(c, S, 'overflow_1_prt_rest');
+      const defaultBefore = (await shape(c, S, 'overflow')).at(-1)!;
+      const policy = db.policy('overflow.yaml', `version: 1\ntables:\n  - table: ${S}.overflow\n    layout:\n      - { from: 0 days, to: +1 month, every: 1 month }\n`);
+      const plan = await planJson(db, policy, NOW);
+      expect(plan.tables[0]!.steps.map((s) => s.kind)).toEqual(['merge']);
+      await applyConverges(db, policy, NOW);
+      expect(await totals(c, S, 'overflow')).toEqual(before);
+      // March 15–31 had no wanted period: its 68 rows joined the DEFAULT's own.
+      expect((await totals(c, S, 'overflow_1_prt_rest')).rows).toBe(restBefore.rows + 17 * 4);
+      const after = await shape(c, S, 'overflow');
+      expect(after.map((p) => p.range)).toEqual(["'2025-04-01'::date .. '2025-05-01'::date", 'DEFAULT']);
+      expect(after.at(-1)).toEqual(defaultBefore);
+    });
+  });
 });
