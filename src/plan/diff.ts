@@ -12,6 +12,7 @@ import { refusalsPass } from './passes/refusals.js';
 import { reshapePass } from './passes/reshape.js';
 import { retentionPass } from './passes/retention.js';
 import { splitPass } from './passes/split.js';
+import { storagePass } from './passes/storage.js';
 import { stepLimitPass } from './passes/step-limit.js';
 import { simulateSteps } from './simulate.js';
 
@@ -28,12 +29,15 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string,
   const ensured = ensureDefaultPass(ctx);
   const def = ensured.defaultPartition;
   const { missing, merges, moves } = reshapePass(ctx, live, def);
-  const rewrites = byStart([...merges, ...splitPass(ctx, missing, def)]);
+  const drift = storagePass(ctx, live);
+  const rewrites = byStart([...merges, ...drift.rewrites, ...splitPass(ctx, missing, def)]);
   forbiddenDefaultPass(ctx, def);
   const reshaping = [...drops, ...purges, ...ensured.steps, ...rewrites];
   const unloads = archivePass(ctx, reshaping);
 
-  const planned = refusalsPass(ctx, [...reshaping, ...moves, ...unloads]);
+  // A partition rewritten for its storage lands in its wanted tablespace: no move of it too.
+  const neededMoves = moves.filter((m) => !m.reads.some((r) => drift.rewritten.has(`${r.schema}.${r.name}`)));
+  const planned = refusalsPass(ctx, [...reshaping, ...neededMoves, ...unloads]);
   localObjectsPass(ctx, planned);
   const { steps, deferred } = stepLimitPass(ctx, planned);
   defaultLeftoversPass(ctx, def, steps);

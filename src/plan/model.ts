@@ -42,8 +42,9 @@ export interface ActualPartition {
   storage: StorageKind;
   /**
    * The relation's storage options (reloptions: appendonly, orientation, compresstype,
-   * compresslevel, fillfactor, …) as `key=value` pairs sorted by key, joined by ", "; absent when it
-   * has none. Reported by the Greenplum 6 driver, where they make a partition AO or heap.
+   * compresslevel, fillfactor, …) as `key=value` pairs sorted by key, joined by ", "; '' when it
+   * has none; absent when the driver does not report them. The Greenplum 6 driver does (they make a
+   * partition append-optimized or heap); the planner compares them with the wanted storage.
    */
   options?: string;
   /** Planner estimate (reltuples; -1 or unknown → 0). */
@@ -80,7 +81,7 @@ export interface ActualTable {
   defaultPartition: ActualPartition | null;
   owner: string;
   tablespace: string | null;
-  /** The parent's storage options, in the form of ActualPartition.options (Greenplum 6). */
+  /** The parent's storage options, in the form of ActualPartition.options. */
   options?: string;
   /** Foreign keys of other tables that reference this one ("name on schema.table"). */
   referencedBy?: string[];

@@ -116,10 +116,11 @@ describe('mapGreenplum6Rows', () => {
     expect(res?.ok).toBe(true);
     if (!res?.ok) return;
     expect(res.table.options).toBe('appendonly=true, compresslevel=1, compresstype=zstd, orientation=column');
-    expect(res.table.partitions[0]).not.toHaveProperty('options');
+    expect(res.table.partitions[0]!.options).toBe('');
     expect(res.table.partitions[1]!.options).toBe('appendonly=true, compresslevel=1, compresstype=zstd, orientation=column');
     expect(normalizeOptions('Fillfactor=70')).toBe('fillfactor=70');
-    expect(normalizeOptions('')).toBeUndefined();
+    expect(normalizeOptions('')).toBe('');
+    expect(normalizeOptions(null)).toBe('');
   });
 
   it('maps heap, AO row and external partitions', () => {
