@@ -34,9 +34,9 @@ export interface DialectDriver {
    * Gathers statistics on what a step created, after its COMMIT (docs/architecture.md: an ANALYZE
    * inside a step that may roll back would leave tables looking empty to every query plan). Each
    * ANALYZE waits for its lock at most `lockTimeoutMs`. Absent where the step functions analyze
-   * their new tables themselves (PostgreSQL). Returns the relations analyzed.
+   * their new tables themselves (PostgreSQL).
    */
-  analyzeCreated?(client: pg.ClientBase, table: QualifiedName, step: Step, lockTimeoutMs: number): Promise<string[]>;
+  analyzeCreated?(client: pg.ClientBase, table: QualifiedName, step: Step, lockTimeoutMs: number): Promise<void>;
 }
 
 const hex = (c: string, width: number): string => c.charCodeAt(0).toString(16).padStart(width, '0');

@@ -34,6 +34,7 @@ export async function tryLockTable(client: pg.ClientBase, table: string): Promis
     `SELECT a.pid, a.application_name, a.usename, host(a.client_addr) AS client_addr, a.backend_start::text AS backend_start
      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
      LIMIT 1`,
     [k1, k2],
   );
@@ -148,8 +149,10 @@ export async function countRows(client: pg.ClientBase, schema: string, name: str
 const APPLIES_SQL = `
   SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at,
          -- "running" with no session left to run it: the process was killed or lost its connection.
+         -- Only this database's sessions: apply ids are per database, pg_stat_activity is not.
          CASE WHEN a.status = 'running' AND NOT EXISTS (
-                SELECT 1 FROM pg_stat_activity sa WHERE sa.application_name = 'gppart apply ' || a.id)
+                SELECT 1 FROM pg_stat_activity sa
+                 WHERE sa.datname = current_database() AND sa.application_name = 'gppart apply ' || a.id)
               THEN 'interrupted' ELSE a.status END AS status,
          a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
