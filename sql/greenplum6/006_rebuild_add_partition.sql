@@ -9,6 +9,7 @@
 --   table"), which made every split of a table without a DEFAULT fail;
 -- - the written children are counted directly, in one statement, instead of one count(*) through
 --   the parent per new range (GP6 never prunes the DEFAULT there, so each one scanned all of it).
+-- create_default's DEFAULT takes the parent's storage options too (008).
 
 -- A relation's own storage options as a WITH clause. They come from the catalog, so each pair is
 -- only quoted, not checked against the policy's pattern (a catalog value may not match it).
@@ -232,27 +233,4 @@ BEGIN
     EXECUTE format('DROP TABLE %I.%I', p_schema, v_tmp);
   END LOOP;
   RETURN ARRAY[v_new, v_moved];
-END $$;
-
--- default_partition: ensure, with the parent's storage options (ADD DEFAULT PARTITION without WITH
--- makes a heap table even under an append-optimized parent).
-CREATE OR REPLACE FUNCTION gppart.create_default(p_schema text, p_table text, p_name text, p_tablespace text) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-  t record;
-BEGIN
-  SELECT * INTO t FROM gppart._gp6_table(p_schema, p_table);
-  EXECUTE format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE MODE', p_schema, p_table);
-  IF EXISTS (SELECT 1 FROM pg_catalog.pg_partition_rule r WHERE r.paroid = t.paroid AND r.parisdefault) THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, 'already has a DEFAULT partition');
-  END IF;
-  IF p_name IS NULL OR p_name = '' THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, 'the DEFAULT partition needs a name');
-  END IF;
-  IF p_tablespace IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = p_tablespace) THEN
-    PERFORM gppart._gp6_fail(p_schema, p_table, format('tablespace %I does not exist', p_tablespace));
-  END IF;
-  EXECUTE format('ALTER TABLE %I.%I ADD DEFAULT PARTITION %I %s %s', p_schema, p_table, p_name, gppart._gp6_reloptions(t.relid),
-    CASE WHEN p_tablespace IS NULL THEN '' ELSE format('TABLESPACE %I', p_tablespace) END);
-  RETURN 0;
 END $$;

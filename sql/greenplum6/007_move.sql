@@ -7,24 +7,6 @@
 --   maintenance), with the partition's own indexes (made on the child rather than on the parent)
 --   as well as the parent's, which EXCHANGE needs.
 
--- _gp6_new_table without the parent's indexes when p_indexes is false (they are built after a load).
-CREATE OR REPLACE FUNCTION gppart._gp6_new_table(p_relid oid, p_schema text, p_name text, p_with text,
-  p_tablespace text, p_access_from oid, p_indexes boolean) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS%s) %s %s %s',
-    p_schema, p_name, p_relid::regclass, CASE WHEN p_indexes THEN ' INCLUDING INDEXES' ELSE '' END, coalesce(p_with, ''),
-    CASE WHEN p_tablespace IS NULL THEN '' ELSE format('TABLESPACE %I', p_tablespace) END,
-    pg_catalog.pg_get_table_distributedby(p_relid));
-  PERFORM gppart._gp6_copy_access(p_access_from, p_schema, p_name);
-END $$;
-
-CREATE OR REPLACE FUNCTION gppart._gp6_new_table(p_relid oid, p_schema text, p_name text, p_with text,
-  p_tablespace text, p_access_from oid) RETURNS void
-LANGUAGE sql AS $$
-  SELECT gppart._gp6_new_table($1, $2, $3, $4, $5, $6, true)
-$$;
-
 CREATE OR REPLACE FUNCTION gppart._gp6_move_copy_threshold() RETURNS bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE

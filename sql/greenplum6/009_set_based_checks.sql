@@ -1,4 +1,5 @@
--- The checks of new ranges in set-based statements. The previous _gp6_check_new compared each new
+-- The checks of new ranges in set-based statements (with 008's partition-name rule: only the
+-- partition name must be free and at most 56 bytes). The previous _gp6_check_new compared each new
 -- range with each other one and with every existing partition through _gp6_cmp/_gp6_bounds, each an
 -- EXECUTE: N new ranges × P partitions × 2 dynamic statements (0.35 s for 58 ranges on a 2-partition
 -- table here; minutes for a split on a table of thousands of partitions). Now the new ranges and the
