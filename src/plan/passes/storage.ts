@@ -4,6 +4,7 @@
 // partition that differs is rewritten to it by a merge of itself, straight into its wanted
 // tablespace (so it needs no move). Without one the policy means "the parent's": a partition that
 // differs from the parent is reported, not rewritten, since a DBA may have made it so on purpose.
+import { callFor } from '../call.js';
 import type { KeyRange, TargetPartition } from '../model.js';
 import { newPartitionRef, partitionRef } from '../refs.js';
 import { describeBand } from '../target.js';
@@ -54,23 +55,18 @@ export function storagePass(ctx: PlanContext, live: readonly BoundedPartition[])
 }
 
 function rewriteStep(ctx: PlanContext, p: BoundedPartition, t: TargetPartition, storage: string): OrderedStep {
-  const { schema, tableName, lit } = ctx;
+  const { schema, tableName } = ctx;
   const name = ctx.names.allocate(t.name, new Set(p.table.schema === schema ? [p.table.name] : []));
-  // A policy that names no tablespace does not want the partition moved by its rewrite.
-  const tablespace = t.tablespace ?? p.tablespace;
+  // Like any merge, into the band's tablespace (the parent's when the policy names none).
+  const shape = { kind: 'merge' as const, reads: [partitionRef(ctx.keyType, p)], produces: [newPartitionRef(ctx.keyType, schema, name, t)] };
   return {
     from: p.range.from,
     step: {
-      kind: 'merge',
-      reads: [partitionRef(ctx.keyType, p)],
-      produces: [{ ...newPartitionRef(ctx.keyType, schema, name, t), tablespace }],
+      ...shape,
       reason: `${describeBand(ctx.policy, t.band)} wants ${ctx.rtext(t.range)} with storage ${storage}; ${p.table.name} has ${p.options || `none (${p.storage})`}, so it is rewritten`,
       estimatedRows: p.rowEstimate,
       estimatedBytes: p.bytes,
-      call: {
-        name: 'gppart.merge_partitions',
-        args: [schema, tableName, [p.table.schema], [p.table.name], [lit(t.range.from)], [lit(t.range.to)], [name], [tablespace], storage],
-      },
+      call: callFor(shape, { schema, name: tableName }, storage),
       destructive: false,
     },
   };

@@ -240,7 +240,7 @@ describe('storagePass', () => {
     ]);
   });
 
-  it('rewrites a partition whose storage is not the one the policy names, in its own tablespace', () => {
+  it('rewrites a partition whose storage is not the one the policy names', () => {
     const { ctx, live } = drifted({ storage: 'appendonly=true, orientation=column, compresstype=zstd, compresslevel=1' });
     const { rewrites, rewritten } = storagePass(ctx, live);
     expect(ctx.warnings).toEqual([]);
