@@ -93,7 +93,7 @@ tables:
   });
 
   it('history lists an apply and `show --apply ID` shows its steps and layouts', async () => {
-    const applied = await db.cli(['apply', join(db.dir, 'plan.json'), '--auto-approve', '--state-dir', join(db.dir, 'state')]);
+    const applied = await db.cli(['apply', join(db.dir, 'plan.json'), '--auto-approve', '--allow-now-override', '--state-dir', join(db.dir, 'state')]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     const id = Number(/apply (\d+):/.exec(applied.stdout)![1]);

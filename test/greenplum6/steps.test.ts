@@ -283,7 +283,7 @@ tables:
       const policy = db.policy('odd.yaml', `version: 1\ntables:\n  - table: ${S}.odd\n    layout:\n      - { from: -18 months, to: -15 months, every: 1 quarter, tablespace: ${WARM} }\n`);
       await c.query(`ALTER DATABASE ${q(db.name)} SET gppart.move_copy_threshold = '1GB'`);
       try {
-        const r = await db.cli(['apply', '-c', policy, '--now', '2025-07-01', '--auto-approve', '--state-dir', db.dir]);
+        const r = await db.cli(['apply', '-c', policy, '--now', '2025-07-01', '--auto-approve', '--allow-now-override', '--state-dir', db.dir]);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/setting gppart\.move_copy_threshold is '1GB', not a number of bytes/);
       } finally {

@@ -319,7 +319,7 @@ export async function planJson(db: Gp6Db, policyFile: string, now: string): Prom
 }
 
 export function applyArgs(db: Gp6Db, policyFile: string, now: string): string[] {
-  return ['apply', '-c', policyFile, '--now', now, '--auto-approve', '--allow-destroy', '--state-dir', join(db.dir, 'state')];
+  return ['apply', '-c', policyFile, '--now', now, '--auto-approve', '--allow-now-override', '--allow-destroy', '--state-dir', join(db.dir, 'state')];
 }
 
 /** Applies, expects success, and expects the re-plan to be empty. */
