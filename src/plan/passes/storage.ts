@@ -56,7 +56,7 @@ export function storagePass(ctx: PlanContext, live: readonly BoundedPartition[])
 
 function rewriteStep(ctx: PlanContext, p: BoundedPartition, t: TargetPartition, storage: string): OrderedStep {
   const { schema, tableName } = ctx;
-  const name = ctx.names.allocate(t.name, new Set(p.table.schema === schema ? [p.table.name] : []));
+  const name = ctx.names.allocate(t.suffix, new Set([...(p.table.schema === schema ? [p.table.name] : []), ...(p.partitionName ? [p.partitionName] : [])]));
   // Like any merge, into the band's tablespace (the parent's when the policy names none).
   const shape = { kind: 'merge' as const, reads: [partitionRef(ctx.keyType, p)], produces: [newPartitionRef(ctx.keyType, schema, name, t)] };
   return {
