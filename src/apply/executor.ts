@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DialectDriver } from '../catalog/dialect.js';
-import type { Session } from '../catalog/connection.js';
+import { openSession, type Session } from '../catalog/connection.js';
 import {
   beginApply,
   beginStep,
@@ -11,6 +11,7 @@ import {
   isInstalled,
   journalDone,
   journalFailed,
+  journalNote,
   journalStart,
   saveSnapshot,
   tryLockTable,
@@ -27,8 +28,11 @@ import type { ObjectStore } from '../s3/object-store.js';
 import { runnerFor, type StepContext } from './step-runner.js';
 
 export class ApplyError extends Error {
-  /** refused: acting could be wrong, a person must decide; busy: another apply holds a table, try later. */
-  constructor(message: string, readonly reason: 'refused' | 'busy' = 'refused') {
+  /**
+   * refused: acting could be wrong, a person must decide; busy: another apply holds a table, try
+   * later; failed: the apply stopped part way (its session was ended by the server).
+   */
+  constructor(message: string, readonly reason: 'refused' | 'busy' | 'failed' = 'refused') {
     super(message);
     this.name = 'ApplyError';
   }
@@ -240,7 +244,25 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             // The DEFAULT's key statistics still count the purged rows: the next plan would
             // propose the purge again.
             if (step.kind === 'purge') await analyzeAfterStep(client, step.reads, t.lock.timeoutMs);
+            // Statistics only after COMMIT: an ANALYZE inside a step that rolls back would still
+            // have written its row counts. A failure here leaves the step done, with a note.
+            await driver.analyzeCreated?.(client, t, step, t.lock.timeoutMs).catch(async (err) => {
+              await journalNote(client, journalId, session.redact(`statistics not gathered after the step: ${stepErrorText(err)}`)).catch(() => undefined);
+            });
           } catch (err) {
+            if (sessionLost(err)) {
+              // Nothing more can be sent on this session, and its advisory locks went with it.
+              const why = session.redact(stepErrorText(err));
+              const committed = await recordLostSession(session, applyId, journalId, `interrupted: the server ended gppart's session during the step (${why}); rolled back by the server`, outcomes.some((o) => o.status === 'done'));
+              finished = true;
+              const left = total - index;
+              throw new ApplyError(
+                `apply ${applyId} stopped at step ${index} of ${total} (${step.kind} ${t.table}), interrupted: the server ended gppart's session (${why}); ` +
+                  (committed ? 'the step had committed; ' : 'the server rolled the step back, so it changed nothing; ') +
+                  `${left} later step(s) not run; run gppart plan again`,
+                'failed',
+              );
+            }
             await client.query('ROLLBACK').catch(() => undefined);
             await runner.afterFailure?.(ctx, committing ? 'unknown' : 'rolled-back').catch(() => undefined);
             const ms = performance.now() - t0;
@@ -277,6 +299,17 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       finished = true;
       const replan = await opts.replan();
       return { applyId, status, outcomes, replan, snapshotFiles, ...(stoppedBy ? { stoppedBy } : {}) };
+    } catch (err) {
+      if (!finished && sessionLost(err)) {
+        const why = session.redact(stepErrorText(err));
+        await recordLostSession(session, applyId, null, '', false);
+        finished = true;
+        throw new ApplyError(
+          `apply ${applyId} stopped between steps: the server ended gppart's session (${why}); gppart history and show --apply ${applyId} say which steps were done; run gppart plan again`,
+          'failed',
+        );
+      }
+      throw err;
     } finally {
       // A lost connection or a crash between steps must not leave the apply "running" forever.
       if (!finished) await finishApply(client, applyId, 'failed').catch(() => undefined);
@@ -290,6 +323,33 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
 const noObjectStore = (): ObjectStore => {
   throw new ApplyError('no object store configured for this apply');
 };
+
+/** The server ended the session (pg_terminate_backend, a crash, a restart) or the network did. */
+function sessionLost(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (e.code && ['57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e.code)) return true;
+  return /Connection terminated|Client has encountered a connection error|ECONNRESET|EPIPE/.test(e.message ?? '');
+}
+
+/**
+ * On a fresh session (the apply's own is gone): marks the step's journal row failed unless it had
+ * committed (its "done" commits with the step), and finishes the apply. Returns whether the step
+ * had committed. Best effort: a server that cannot be reached leaves the apply to show as
+ * interrupted in gppart history.
+ */
+async function recordLostSession(session: Session, applyId: number, journalId: number | null, note: string, anyDone: boolean): Promise<boolean> {
+  let fresh: Session | undefined;
+  try {
+    fresh = await openSession(session.source, 'gppart apply');
+    const committed = journalId !== null && !(await journalFailed(fresh.client, journalId, note));
+    await finishApply(fresh.client, applyId, anyDone || committed ? 'partial' : 'failed');
+    return committed;
+  } catch {
+    return false;
+  } finally {
+    await fresh?.client.end().catch(() => undefined);
+  }
+}
 
 function stepErrorText(err: unknown): string {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string };

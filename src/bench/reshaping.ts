@@ -25,7 +25,7 @@ function fixture(file: string, vars: Record<string, string | number>): string {
   return sql;
 }
 
-async function applyPolicy(session: Session, policyText: string, now: string, stateDir: string): Promise<ApplyResult> {
+export async function applyPolicy(session: Session, policyText: string, now: string, stateDir: string): Promise<ApplyResult> {
   const policy = parsePolicyText(policyText, 'bench.yaml');
   const run = await computePlan(session, policy, now);
   return executePlan({
@@ -42,7 +42,7 @@ async function applyPolicy(session: Session, policyText: string, now: string, st
   });
 }
 
-function requireDone(result: ApplyResult, what: string): void {
+export function requireDone(result: ApplyResult, what: string): void {
   const failed = result.outcomes.find((o) => o.status !== 'done');
   if (failed) throw new Error(`${what}: a ${failed.kind} step ${failed.status}: ${failed.error ?? ''}`);
   if (result.replan.tables.some((t) => t.steps.length > 0)) throw new Error(`${what}: the re-plan is not empty`);

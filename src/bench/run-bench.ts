@@ -10,6 +10,7 @@ import { computePlan } from '../workflow/planning.js';
 import { parsePolicyText } from '../policy/load.js';
 import { benchReshaping } from './reshaping.js';
 import { benchArchive } from './archive.js';
+import { benchGreenplum6 } from './greenplum6.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const PARTITIONS = 10_000;
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+  await benchGreenplum6();
 }
 
 main().catch((err: Error) => {

@@ -1,7 +1,7 @@
 // One driver per dialect behind a small interface, as in Atlas and Kysely: adding a dialect adds a
 // file here and a folder in sql/, and never touches the planner or the executor.
 import type pg from 'pg';
-import type { ActualTable, Dialect, PartitionNaming, ProcedureCall, QualifiedName } from '../plan/model.js';
+import type { ActualTable, Dialect, PartitionNaming, ProcedureCall, QualifiedName, Step } from '../plan/model.js';
 import { hasUnprintable, replaceUnprintable } from '../util/printable.js';
 
 /** A table that cannot be managed, with the reason (printed as `schema.table: reason`). */
@@ -30,6 +30,13 @@ export interface DialectDriver {
   readonly naming: PartitionNaming;
   /** The SQL text of a step's call, with every argument as a quoted literal (for --format sql and the journal). */
   renderCall(call: ProcedureCall): string;
+  /**
+   * Gathers statistics on what a step created, after its COMMIT (docs/architecture.md: an ANALYZE
+   * inside a step that may roll back would leave tables looking empty to every query plan). Each
+   * ANALYZE waits for its lock at most `lockTimeoutMs`. Absent where the step functions analyze
+   * their new tables themselves (PostgreSQL).
+   */
+  analyzeCreated?(client: pg.ClientBase, table: QualifiedName, step: Step, lockTimeoutMs: number): Promise<void>;
 }
 
 const hex = (c: string, width: number): string => c.charCodeAt(0).toString(16).padStart(width, '0');

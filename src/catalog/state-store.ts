@@ -34,6 +34,7 @@ export async function tryLockTable(client: pg.ClientBase, table: string): Promis
     `SELECT a.pid, a.application_name, a.usename, host(a.client_addr) AS client_addr, a.backend_start::text AS backend_start
      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
      LIMIT 1`,
     [k1, k2],
   );
@@ -104,8 +105,18 @@ export async function journalDone(client: pg.ClientBase, journalId: number, rows
   await client.query(`UPDATE gppart.journal SET status = 'done', rows = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, rows]);
 }
 
-export async function journalFailed(client: pg.ClientBase, journalId: number, error: string): Promise<void> {
-  await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, error]);
+/** Marks a step that has not committed as failed; false when its row already says done. */
+export async function journalFailed(client: pg.ClientBase, journalId: number, error: string): Promise<boolean> {
+  const r = await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1 AND status = 'started'`, [
+    journalId,
+    error,
+  ]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** A remark on a finished step (its status stays), e.g. that its statistics could not be gathered. */
+export async function journalNote(client: pg.ClientBase, journalId: number, note: string): Promise<void> {
+  await client.query(`UPDATE gppart.journal SET error = $2 WHERE id = $1`, [journalId, note]);
 }
 
 /** BEGIN with the step's lock settings; the caller runs the call, then COMMIT or ROLLBACK. */
@@ -132,18 +143,28 @@ export async function countRows(client: pg.ClientBase, schema: string, name: str
   return { rows: Number(r.rows[0]!.n), keySum: r.rows[0]!.s ?? '0' };
 }
 
+// The journal is counted per apply in a subquery and joined, rather than grouping the join by
+// a.id: Greenplum 6's planner cannot sort for that GROUP BY once a WHERE pins the id ("could not
+// retrieve tle for sort-from-groupcols").
 const APPLIES_SQL = `
   SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at,
          -- "running" with no session left to run it: the process was killed or lost its connection.
+         -- Only this database's sessions: apply ids are per database, pg_stat_activity is not.
          CASE WHEN a.status = 'running' AND NOT EXISTS (
-                SELECT 1 FROM pg_stat_activity sa WHERE sa.application_name = 'gppart apply ' || a.id)
+                SELECT 1 FROM pg_stat_activity sa
+                 WHERE sa.datname = current_database() AND sa.application_name = 'gppart apply ' || a.id)
               THEN 'interrupted' ELSE a.status END AS status,
          a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
-         count(*) FILTER (WHERE j.status = 'done') AS done,
-         count(*) FILTER (WHERE j.status = 'failed') AS failed,
-         count(*) FILTER (WHERE j.status = 'started') AS started
-  FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id`;
+         coalesce(j.done, 0) AS done, coalesce(j.failed, 0) AS failed, coalesce(j.started, 0) AS started
+  FROM gppart.applies a
+  LEFT JOIN (
+    SELECT apply_id,
+           sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
+           sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+           sum(CASE WHEN status = 'started' THEN 1 ELSE 0 END) AS started
+    FROM gppart.journal GROUP BY apply_id
+  ) j ON j.apply_id = a.id`;
 
 function applySummary(x: Record<string, string | null>): ApplySummary {
   return {
@@ -163,7 +184,7 @@ function applySummary(x: Record<string, string | null>): ApplySummary {
 }
 
 export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummary[]> {
-  const r = await client.query(`${APPLIES_SQL} GROUP BY a.id ORDER BY a.id DESC LIMIT $1`, [limit]);
+  const r = await client.query(`${APPLIES_SQL} ORDER BY a.id DESC LIMIT $1`, [limit]);
   return r.rows.map(applySummary);
 }
 
@@ -180,7 +201,7 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 
 /** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
 export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummary | null> {
-  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1 GROUP BY a.id`, [id]);
+  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1`, [id]);
   return r.rows[0] ? applySummary(r.rows[0]) : null;
 }
 

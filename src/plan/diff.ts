@@ -12,6 +12,7 @@ import { refusalsPass } from './passes/refusals.js';
 import { reshapePass } from './passes/reshape.js';
 import { retentionPass } from './passes/retention.js';
 import { splitPass } from './passes/split.js';
+import { storagePass } from './passes/storage.js';
 import { stepLimitPass } from './passes/step-limit.js';
 import { simulateSteps } from './simulate.js';
 
@@ -29,11 +30,14 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string,
   const ensured = ensureDefaultPass(ctx);
   const def = ensured.defaultPartition;
   const { missing, merges, moves } = reshapePass(ctx, live, def, cutoff);
-  const rewrites = byStart([...merges, ...splitPass(ctx, missing, def)]);
+  const drift = storagePass(ctx, live);
+  const rewrites = byStart([...merges, ...drift.rewrites, ...splitPass(ctx, missing, def)]);
   forbiddenDefaultPass(ctx, def);
   const reshaping = [...beforeDrops, ...drops, ...purges, ...unloads, ...ensured.steps, ...rewrites];
 
-  const planned = refusalsPass(ctx, [...reshaping, ...moves]);
+  // A partition rewritten for its storage lands in its wanted tablespace: no move of it too.
+  const neededMoves = moves.filter((m) => !m.reads.some((r) => drift.rewritten.has(`${r.schema}.${r.name}`)));
+  const planned = refusalsPass(ctx, [...reshaping, ...neededMoves]);
   localObjectsPass(ctx, planned);
   const { steps, deferred } = stepLimitPass(ctx, planned);
   defaultLeftoversPass(ctx, def, steps);

@@ -19,6 +19,8 @@ export function fingerprint(actual: ActualTable): string {
     to: p.range ? keyToLiteral(kt, p.range.to) : null,
     tablespace: p.tablespace,
     storage: p.storage,
+    // Only where a driver reports them (Greenplum 6), so other fingerprints stay as they were.
+    ...(p.options !== undefined ? { options: p.options } : {}),
   });
   const canonical = {
     table: { schema: actual.table.schema, name: actual.table.name },

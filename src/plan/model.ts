@@ -40,6 +40,13 @@ export interface ActualPartition {
   /** null = the database's default tablespace. */
   tablespace: string | null;
   storage: StorageKind;
+  /**
+   * The relation's storage options (reloptions: appendonly, orientation, compresstype,
+   * compresslevel, fillfactor, …) as `key=value` pairs sorted by key, joined by ", "; '' when it
+   * has none; absent when the driver does not report them. The Greenplum 6 driver does (they make a
+   * partition append-optimized or heap); the planner compares them with the wanted storage.
+   */
+  options?: string;
   /** Planner estimate (reltuples; -1 or unknown → 0). */
   rowEstimate: number;
   /** On-disk size in bytes (estimate). */
@@ -74,6 +81,8 @@ export interface ActualTable {
   defaultPartition: ActualPartition | null;
   owner: string;
   tablespace: string | null;
+  /** The parent's storage options, in the form of ActualPartition.options. */
+  options?: string;
   /** Foreign keys of other tables that reference this one ("name on schema.table"). */
   referencedBy?: string[];
   /** Logical-replication publications that include this table or one of its partitions. */

@@ -42,14 +42,18 @@ function refsText(refs: PartitionRef[], max = 4): string {
   return `${refs.slice(0, max - 1).map(refText).join(', ')}, … ${refs.length - (max - 1)} more, ${refText(refs[refs.length - 1]!)}`;
 }
 
+/** default_partition: ensure's step: a split that reads nothing and makes only a DEFAULT. */
+function createsDefault(step: Step): boolean {
+  return step.kind === 'split' && step.reads.length === 0 && step.produces.length > 0 && step.produces.every((p) => p.isDefault);
+}
+
 export function stepHeadline(step: Step): string {
   const target = (step.produces[0]?.tablespace ?? null) !== null ? ` in tablespace ${term(step.produces[0]!.tablespace!)}` : '';
   switch (step.kind) {
     case 'split': {
       const made = step.produces.filter((p) => !p.isDefault);
       const src = step.reads.find((r) => r.isDefault);
-      const newDefault = step.reads.length === 0 ? step.produces.find((p) => p.isDefault) : undefined;
-      if (newDefault && made.length === 0) return `create DEFAULT partition ${term(newDefault.name)}`;
+      if (createsDefault(step)) return `create DEFAULT partition ${term(step.produces[0]!.name)}`;
       return `${src ? `split ${term(src.name)} (DEFAULT)` : 'create'} → ${made.length} partition(s): ${refsText(made)}`;
     }
     case 'merge':
@@ -74,7 +78,10 @@ export function stepHeadline(step: Step): string {
 
 export function summaryLine(plan: Plan): string {
   const kinds = STEP_KINDS.filter((k) => SUMMARY_KINDS.includes(k) || plan.summary[k]);
-  const parts = kinds.map((k) => `${plan.summary[k] ?? 0} to ${k}`);
+  // Creating a DEFAULT is a split step in the model, but no split to the reader.
+  const defaults = plan.tables.reduce((n, t) => n + t.steps.filter(createsDefault).length, 0);
+  const parts = kinds.map((k) => `${(plan.summary[k] ?? 0) - (k === 'split' ? defaults : 0)} to ${k}`);
+  if (defaults) parts.splice(1, 0, `${defaults} DEFAULT to create`);
   const total = kinds.reduce((n, k) => n + (plan.summary[k] ?? 0), 0);
   if (total === 0) return 'No changes. The partitions match the policy.';
   const deferred = plan.tables.reduce((n, t) => n + t.deferred, 0);

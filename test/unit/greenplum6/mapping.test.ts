@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapGreenplum6Rows, type Greenplum6CatalogRow } from '../../../src/catalog/greenplum6.js';
+import { mapGreenplum6Rows, normalizeOptions, type Greenplum6CatalogRow } from '../../../src/catalog/greenplum6.js';
 
 const SALES = { schema: 'public', name: 'sales' };
 
@@ -20,7 +20,6 @@ function head(over: Partial<Greenplum6CatalogRow> = {}): Greenplum6CatalogRow {
     child_schema: null,
     child_name: null,
     partition_name: null,
-    partition_rank: null,
     is_default: null,
     range_start: null,
     start_inclusive: null,
@@ -41,7 +40,6 @@ function issueRows(): Greenplum6CatalogRow[] {
       child_schema: 'public',
       child_name: `sales_1_prt_${n}`,
       partition_name: null,
-      partition_rank: String(n - 1),
       is_default: false,
       range_start: `'${from}'::date`,
       start_inclusive: true,
@@ -60,8 +58,7 @@ function issueRows(): Greenplum6CatalogRow[] {
       child_schema: 'public',
       child_name: 'sales_1_prt_other',
       partition_name: 'other',
-      partition_rank: null,
-      is_default: true,
+        is_default: true,
       start_inclusive: false,
       end_inclusive: false,
       relstorage: 'c',
@@ -104,6 +101,28 @@ describe('mapGreenplum6Rows', () => {
     expect(res?.ok && res.table.defaultPartition?.table.name).toBe('sales_1_prt_other');
   });
 
+  it('numbers the partitions by catalog order (their rank), the DEFAULT aside', () => {
+    const res = mapGreenplum6Rows(issueRows(), [SALES]).get('public.sales');
+    expect(res?.ok && res.table.partitions.map((p) => p.rank)).toEqual([1, 2, 3]);
+  });
+
+  it('reports storage options, normalised, for the parent and each partition', () => {
+    const rows = issueRows().map((r, i) => ({
+      ...r,
+      parent_options: 'appendonly=true,orientation=column,compresstype=zstd,compresslevel=1',
+      options: i === 0 ? null : 'appendonly=true,orientation=column,compresstype=zstd,compresslevel=1',
+    }));
+    const res = mapGreenplum6Rows(rows, [SALES]).get('public.sales');
+    expect(res?.ok).toBe(true);
+    if (!res?.ok) return;
+    expect(res.table.options).toBe('appendonly=true, compresslevel=1, compresstype=zstd, orientation=column');
+    expect(res.table.partitions[0]!.options).toBe('');
+    expect(res.table.partitions[1]!.options).toBe('appendonly=true, compresslevel=1, compresstype=zstd, orientation=column');
+    expect(normalizeOptions('Fillfactor=70')).toBe('fillfactor=70');
+    expect(normalizeOptions('')).toBe('');
+    expect(normalizeOptions(null)).toBe('');
+  });
+
   it('maps heap, AO row and external partitions', () => {
     const rows = issueRows();
     rows[0]!.relstorage = 'x';
@@ -114,7 +133,7 @@ describe('mapGreenplum6Rows', () => {
   });
 
   it('normalises inclusive END on a date key', () => {
-    const rows = [head({ child_schema: 'public', child_name: 'sales_1_prt_jan', partition_name: 'jan', partition_rank: '1', is_default: false,
+    const rows = [head({ child_schema: 'public', child_name: 'sales_1_prt_jan', partition_name: 'jan', is_default: false,
       range_start: "'2024-01-01'::date", start_inclusive: true, range_end: "'2024-01-31'::date", end_inclusive: true, relstorage: 'h' })];
     const res = mapGreenplum6Rows(rows, [SALES]).get('public.sales');
     expect(res?.ok && res.table.partitions[0]!.range).toEqual({ from: Date.UTC(2024, 0, 1), to: Date.UTC(2024, 1, 1) });
@@ -140,7 +159,7 @@ describe('mapGreenplum6Rows', () => {
   });
 
   it('turns an unreadable bound into an UnsupportedTableError naming the partition', () => {
-    const rows = [head({ key_type: 'timestamp without time zone', child_schema: 'public', child_name: 'sales_1_prt_9', partition_rank: '1',
+    const rows = [head({ key_type: 'timestamp without time zone', child_schema: 'public', child_name: 'sales_1_prt_9',
       is_default: false, range_start: "'2024-01-01 00:00:00'::timestamp without time zone", start_inclusive: false,
       range_end: "'2024-02-01 00:00:00'::timestamp without time zone", end_inclusive: false, relstorage: 'h' })];
     const res = mapGreenplum6Rows(rows, [SALES]).get('public.sales');
@@ -164,7 +183,7 @@ describe('mapGreenplum6Rows', () => {
     for (let i = 0; i < 10_000; i++) {
       const from = new Date(start + i * 86_400_000).toISOString().slice(0, 10);
       const to = new Date(start + (i + 1) * 86_400_000).toISOString().slice(0, 10);
-      rows.push(head({ child_schema: 'public', child_name: `sales_1_prt_${i + 2}`, partition_rank: String(i + 1), is_default: false,
+      rows.push(head({ child_schema: 'public', child_name: `sales_1_prt_${i + 2}`, is_default: false,
         range_start: `'${from}'::date`, start_inclusive: true, range_end: `'${to}'::date`, end_inclusive: false, relstorage: 'c',
         reltuples: 10, bytes: '32768' }));
     }

@@ -2,7 +2,7 @@
 // PostgreSQL makes plpgsql's validator parse every body (GP catalogs are only referenced inside
 // plpgsql statements, which are resolved at call time), and the helpers that touch no Greenplum
 // catalog can be run for real. 001_schema.sql uses DISTRIBUTED BY and is not loaded here.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../support/db.js';
@@ -13,10 +13,11 @@ let db: TestDb;
 beforeAll(async () => {
   db = await createTestDb('gp6_plpgsql');
   await db.client.query('CREATE SCHEMA gppart');
-  for (const file of ['002_helpers.sql', '003_functions.sql', '004_create_default.sql', '020_archive.sql']) {
-    // 020 creates its catalog table with DISTRIBUTED BY, which PostgreSQL does not parse; the
-    // function bodies are what this test is for (the real cluster runs all of it, test/greenplum6).
-    await db.client.query(readFileSync(join(dir, file), 'utf8').replace(/\) DISTRIBUTED BY \(id\);/g, ');'));
+  // Every migration after the schema, in order: later files replace earlier functions as on a
+  // server. Catalog tables made DISTRIBUTED BY lose that clause, which PostgreSQL does not parse;
+  // the function bodies are what this test is for (the real cluster runs all of it, test/greenplum6).
+  for (const file of readdirSync(dir).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !f.startsWith('001_')).sort()) {
+    await db.client.query(readFileSync(join(dir, file), 'utf8').replace(/\) DISTRIBUTED BY \([^)]*\);/g, ');'));
   }
 });
 

@@ -14,6 +14,7 @@ import { reshapePass } from '../../../src/plan/passes/reshape.js';
 import { retentionPass } from '../../../src/plan/passes/retention.js';
 import { splitPass } from '../../../src/plan/passes/split.js';
 import { stepLimitPass } from '../../../src/plan/passes/step-limit.js';
+import { storageKey, storagePass } from '../../../src/plan/passes/storage.js';
 import { band, policy, retention, table } from './fixtures.js';
 
 const NOW = '2024-05-15';
@@ -268,5 +269,56 @@ describe('stepLimitPass', () => {
     const steps = [fakeStep('drop'), fakeStep('split'), fakeStep('move')];
     expect(stepLimitPass(planContext(policy(monthly.layout, { maxStepsPerTable: 2 }), table([]), NOW), steps)).toEqual({ steps: steps.slice(0, 2), deferred: 1 });
     expect(stepLimitPass(planContext(monthly, table([]), NOW), steps)).toEqual({ steps, deferred: 0 });
+  });
+});
+
+describe('storagePass', () => {
+  const AO = 'appendonly=true, compresslevel=1, compresstype=zstd, orientation=column';
+  /** Three monthly partitions on wanted periods, the middle one heap under an AO parent. */
+  function drifted(over: { storage?: string } = {}) {
+    const p = policy([band('-4 months', '+1 month', '1 month', over.storage ? { storage: over.storage } : {})]);
+    const t = table([
+      { from: '2024-02-01', to: '2024-03-01', name: 'orders_feb' },
+      { from: '2024-03-01', to: '2024-04-01', name: 'orders_mar' },
+      { from: '2024-04-01', to: '2024-05-01', name: 'orders_apr' },
+    ]);
+    t.options = AO;
+    t.partitions.forEach((x, i) => (x.options = i === 1 ? '' : AO));
+    t.partitions[1]!.storage = 'heap';
+    const ctx = planContext(p, t, NOW);
+    return { ctx, live: ctx.bounded };
+  }
+
+  it('compares options whatever their order, spacing or case', () => {
+    expect(storageKey('appendonly=true, orientation=column')).toBe(storageKey('ORIENTATION = column,appendonly=TRUE'));
+    expect(storageKey('')).toBe('');
+  });
+
+  it('reports a partition unlike the parent when the policy names no storage, and rewrites nothing', () => {
+    const { ctx, live } = drifted();
+    expect(storagePass(ctx, live).rewrites).toEqual([]);
+    expect(ctx.warnings).toEqual([
+      `1 partition(s) have other storage options than the parent's (${AO}), which the policy asks for by naming no storage: orders_mar (heap); gppart leaves them as they are unless the policy names the storage they should have`,
+    ]);
+  });
+
+  it('rewrites a partition whose storage is not the one the policy names', () => {
+    const { ctx, live } = drifted({ storage: 'appendonly=true, orientation=column, compresstype=zstd, compresslevel=1' });
+    const { rewrites, rewritten } = storagePass(ctx, live);
+    expect(ctx.warnings).toEqual([]);
+    expect(rewrites).toHaveLength(1);
+    expect(rewrites[0]!.step).toMatchObject({
+      kind: 'merge',
+      reads: [{ name: 'orders_mar' }],
+      call: { name: 'gppart.merge_partitions', args: ['sales', 'orders', ['sales'], ['orders_mar'], ['2024-03-01'], ['2024-04-01'], [expect.any(String)], [null], 'appendonly=true, orientation=column, compresstype=zstd, compresslevel=1'] },
+    });
+    expect(rewrites[0]!.step.reason).toMatch(/wants \[2024-03-01, 2024-04-01\) with storage appendonly=true.*; orders_mar has none \(heap\), so it is rewritten/);
+    expect([...rewritten]).toEqual(['sales.orders_mar']);
+  });
+
+  it('does nothing where the driver reports no options', () => {
+    const ctx = planContext(policy([band('-4 months', '+1 month', '1 month', { storage: 'fillfactor=70' })]), table([{ from: '2024-03-01', to: '2024-04-01' }]), NOW);
+    expect(storagePass(ctx, ctx.bounded).rewrites).toEqual([]);
+    expect(ctx.warnings).toEqual([]);
   });
 });

@@ -1,0 +1,77 @@
+// Partitions whose storage options are not the ones wanted, among those already on a wanted period
+// (the others are rewritten anyway). Only where the driver reports options (ActualPartition.options:
+// Greenplum 6). A `storage:` in the policy (band, table or defaults) is what the policy wants: a
+// partition that differs is rewritten to it by a merge of itself, straight into its wanted
+// tablespace (so it needs no move). Without one the policy means "the parent's": a partition that
+// differs from the parent is reported, not rewritten, since a DBA may have made it so on purpose.
+import { callFor } from '../call.js';
+import type { KeyRange, TargetPartition } from '../model.js';
+import { newPartitionRef, partitionRef } from '../refs.js';
+import { describeBand } from '../target.js';
+import type { BoundedPartition, OrderedStep, PlanContext } from './context.js';
+
+export interface StorageDrift {
+  rewrites: OrderedStep[];
+  /** "schema.name" of the partitions the rewrites replace: a move of them is not needed. */
+  rewritten: ReadonlySet<string>;
+}
+
+/** `key=value` pairs in any order, spacing or case → one comparable form ('' for none). */
+export function storageKey(options: string): string {
+  return options
+    .split(',')
+    .map((p) => p.replace(/\s+/g, '').toLowerCase())
+    .filter((p) => p !== '')
+    .sort()
+    .join(',');
+}
+
+export function storagePass(ctx: PlanContext, live: readonly BoundedPartition[]): StorageDrift {
+  const wanted = new Map(ctx.target.partitions.map((t) => [rangeKey(t.range), t]));
+  const parent = ctx.actual.options;
+  const unlikeParent: BoundedPartition[] = [];
+  const rewrites: OrderedStep[] = [];
+  const rewritten = new Set<string>();
+  for (const p of live) {
+    if (p.options === undefined || p.storage === 'external') continue;
+    const t = wanted.get(rangeKey(p.range));
+    if (!t) continue;
+    if (t.storage === null) {
+      if (parent !== undefined && storageKey(p.options) !== storageKey(parent)) unlikeParent.push(p);
+    } else if (storageKey(p.options) !== storageKey(t.storage)) {
+      rewrites.push(rewriteStep(ctx, p, t, t.storage));
+      rewritten.add(`${p.table.schema}.${p.table.name}`);
+    }
+  }
+  if (unlikeParent.length) {
+    const list = unlikeParent.map((p) => `${p.table.name} (${p.storage}${p.options ? `: ${p.options}` : ''})`);
+    ctx.warnings.push(
+      `${unlikeParent.length} partition(s) have other storage options than the parent's (${parent || 'none'}), which the policy ` +
+        `asks for by naming no storage: ${list.slice(0, 5).join(', ')}${list.length > 5 ? `, … ${list.length - 5} more` : ''}; ` +
+        `gppart leaves them as they are unless the policy names the storage they should have`,
+    );
+  }
+  return { rewrites, rewritten };
+}
+
+function rewriteStep(ctx: PlanContext, p: BoundedPartition, t: TargetPartition, storage: string): OrderedStep {
+  const { schema, tableName } = ctx;
+  const name = ctx.names.allocate(t.suffix, new Set([...(p.table.schema === schema ? [p.table.name] : []), ...(p.partitionName ? [p.partitionName] : [])]));
+  // Like any merge, into the band's tablespace (the parent's when the policy names none).
+  const shape = { kind: 'merge' as const, reads: [partitionRef(ctx.keyType, p)], produces: [newPartitionRef(ctx.keyType, schema, name, t)] };
+  return {
+    from: p.range.from,
+    step: {
+      ...shape,
+      reason: `${describeBand(ctx.policy, t.band)} wants ${ctx.rtext(t.range)} with storage ${storage}; ${p.table.name} has ${p.options || `none (${p.storage})`}, so it is rewritten`,
+      estimatedRows: p.rowEstimate,
+      estimatedBytes: p.bytes,
+      call: callFor(shape, { schema, name: tableName }, storage),
+      destructive: false,
+    },
+  };
+}
+
+function rangeKey(r: KeyRange): string {
+  return `${r.from}:${r.to}`;
+}
