@@ -9,6 +9,7 @@ import { POSTGRES_INTROSPECTION_SQL } from '../catalog/postgres.js';
 import { computePlan } from '../workflow/planning.js';
 import { parsePolicyText } from '../policy/load.js';
 import { benchReshaping } from './reshaping.js';
+import { benchValidation } from './validation.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const PARTITIONS = 10_000;
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     process.stdout.write(`gppart bench — PostgreSQL on 127.0.0.1:${server.port}; figures are ratios from this one run\n`);
     await benchPlanOnManyPartitions(url);
     await benchReshaping(url);
+    benchValidation();
   } finally {
     await server.stop();
   }
