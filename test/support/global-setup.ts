@@ -1,13 +1,27 @@
-// Starts one real PostgreSQL server for the whole run and stops it at the end.
+// Starts one real PostgreSQL server for the whole run and stops it at the end: the major that
+// GPPART_TEST_PG_VERSION names (default 17), checked against what the server reports.
 import type { TestProject } from 'vitest/node';
+import pg from 'pg';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/util/embedded-server.js';
+import { embeddedPostgresFor, requestedMajor } from './pg-version.js';
 
 let server: EmbeddedServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startEmbeddedServer();
+  const major = requestedMajor();
+  server = await startEmbeddedServer(await embeddedPostgresFor(major));
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  const version = (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
+  await client.end();
+  if (Number(version.split('.')[0]) !== major) {
+    await server.stop();
+    throw new Error(`asked for PostgreSQL ${major} but the embedded server is ${version}`);
+  }
+  process.stdout.write(`gppart tests: PostgreSQL ${version} (embedded, port ${server.port})\n`);
   project.provide('pgUrl', server.url);
   project.provide('pgPassword', server.password);
+  project.provide('pgMajor', major);
 }
 
 export async function teardown(): Promise<void> {
@@ -18,5 +32,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string;
     pgPassword: string;
+    pgMajor: number;
   }
 }
