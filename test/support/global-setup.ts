@@ -1,15 +1,18 @@
 // Starts one real PostgreSQL server for the whole run and stops it at the end: the major that
-// GPPART_TEST_PG_VERSION names (default 17), checked against what the server reports.
+// GPPART_TEST_PG_VERSION names (default 17, see pg-version.ts), checked against what the server
+// reports.
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/util/embedded-server.js';
-import { embeddedPostgresFor, requestedMajor } from './pg-version.js';
+import { embeddedPostgresFor, requestedMajor, type EmbeddedPostgresOfMajor } from './pg-version.js';
 
 let server: EmbeddedServer | undefined;
+let binaries: EmbeddedPostgresOfMajor | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const major = requestedMajor();
-  server = await startEmbeddedServer(await embeddedPostgresFor(major));
+  binaries = await embeddedPostgresFor(major);
+  server = await startEmbeddedServer(binaries.Postgres);
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   const version = (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
@@ -26,6 +29,7 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await server?.stop();
+  binaries?.dispose();
 }
 
 declare module 'vitest' {
