@@ -314,15 +314,9 @@ function profileOf(o: RelativeOffset): Float64Array {
 const refDay = (i: number): number => daysFromCivil(REF_DAYS[i]!.y, REF_DAYS[i]!.m, REF_DAYS[i]!.d);
 
 /**
- * The first "today" of the cycle (days since epoch) where `test` holds, or null. `test` may look
- * at today only through applyOffset: that is what makes the representative days enough.
+ * The first "today" of the cycle (days since epoch) where `holds(day a lands on, day b lands on)`,
+ * or null.
  */
-export function findToday(test: (today: number) => boolean): number | null {
-  for (let i = 0; i < REF_DAYS.length; i++) if (test(refDay(i))) return refDay(i);
-  return null;
-}
-
-/** The first "today" where `holds(day a lands on, day b lands on)`, or null. */
 export function firstDayWhere(
   a: RelativeOffset, b: RelativeOffset, holds: (a: number, b: number) => boolean,
 ): number | null {
