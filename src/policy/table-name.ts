@@ -42,7 +42,7 @@ export function parseTablespace(text: string): Parsed<string> {
 }
 
 /**
- * Reads `schema.table` the way PostgreSQL reads a qualified name: unquoted parts fold to lower
+ * Reads `schema.table` the way PostgreSQL reads a qualified name: unquoted parts fold A-Z to lower
  * case, double-quoted parts are taken verbatim with "" standing for one ". A name without a
  * schema is in `public`.
  */
@@ -73,7 +73,8 @@ export function parseTableName(text: string): Parsed<QualifiedName> {
     } else {
       const m = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/.exec(text.slice(i));
       if (!m) return bad(i >= text.length ? 'a part is missing' : `unexpected ${quote(text[i]!)}`);
-      parts.push(m[0].toLowerCase());
+      // PostgreSQL folds only A-Z in a UTF-8 database; "Ärger" stays "Ärger", not "ärger".
+      parts.push(m[0].replace(/[A-Z]/g, (c) => c.toLowerCase()));
       i += m[0].length;
     }
     if (i === text.length) break;

@@ -188,6 +188,18 @@ describe('weird but valid policies: validate, then plan against real tables', ()
     }
   }
 
+  it('unquoted names fold the way PostgreSQL folds them: A-Z only', async () => {
+    // Created with unquoted names, so the server does the folding: straße."Ärger".
+    await db.client.query(`CREATE SCHEMA Straße; CREATE TABLE Straße.ÄRGER (k date NOT NULL) PARTITION BY RANGE (k)`);
+    const dir = mkdtempSync(join(tmpdir(), 'gppart-fold-'));
+    const file = join(dir, 'fold.yaml');
+    writeFileSync(file, 'version: 1\ntables:\n  - table: Straße.ÄRGER\n    layout: [{ from: -1 month, to: +1 month, every: 1 month }]\n');
+    const p = await runCli(['plan', '-c', file, '--now', '2024-03-10', '--format', 'json'], { env: { GPPART_DATABASE_URL: db.url } });
+    expect(p.stderr).toBe('');
+    expect(p.code).toBe(0);
+    expect((JSON.parse(p.stdout) as { tables: Array<{ table: string }> }).tables.map((t) => t.table)).toEqual(['straße.Ärger']);
+  });
+
   it.each(yamlFiles(WEIRD_VALID))('%s', async (name) => {
     const file = join(WEIRD_VALID, name);
     const v = await runCli(['validate', '-c', file]);

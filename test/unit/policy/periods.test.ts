@@ -184,6 +184,8 @@ describe('parseTableName', () => {
     ['"Sales Data"."Orders; x"', { schema: 'Sales Data', name: 'Orders; x' }],
     ['"a""b".c', { schema: 'a"b', name: 'c' }],
     ['s."t.x"', { schema: 's', name: 't.x' }],
+    // Only A-Z fold, as in PostgreSQL with UTF-8: other letters keep their case.
+    ['Straße.ÄRGER', { schema: 'straße', name: 'Ärger' }],
   ])('%s', (text, expected) => {
     expect(value(parseTableName(text))).toEqual(expected);
   });
