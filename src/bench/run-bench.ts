@@ -11,6 +11,7 @@ import { parsePolicyText } from '../policy/load.js';
 import { benchReshaping } from './reshaping.js';
 import { benchArchive } from './archive.js';
 import { benchGreenplum6 } from './greenplum6.js';
+import { benchValidation } from './validation.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 const PARTITIONS = 10_000;
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     await benchPlanOnManyPartitions(url);
     await benchReshaping(url);
     await benchArchive(url);
+    benchValidation();
   } finally {
     await server.stop();
   }

@@ -21,14 +21,16 @@
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import type { Every } from '../plan/model.js';
 import {
-  type Parsed, approxDays, didYouMean, everyDays, formatAge, formatEvery, formatOffset, negate, parseEvery,
-  parseStorage,
+  type Parsed, MAX_REACH_YEARS, approxDays, beyondReach, didYouMean, everyDays, formatAge, formatEvery, formatOffset,
+  negate, parseEvery, parseStorage, termBeyondReach,
 } from './periods.js';
+import { quote, shorten } from './quote.js';
 import { formatTableName } from './table-name.js';
 import { IssueList, formatPath, validatePolicy, type LineCol, type Locator, type Path } from './validate.js';
 import { PolicyError, type RelativeOffset } from './types.js';
 import { decodeUtf8, parseYaml, readPolicyBytes } from './source.js';
 import { createHash } from 'node:crypto';
+import { printable } from '../util/printable.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -75,24 +77,30 @@ export function parsePgInterval(v: unknown): Parsed<RelativeOffset> {
   while (pos < v.length) {
     re.lastIndex = pos;
     const m = re.exec(v);
-    if (!m) return { ok: false, message: `"${v}" is not an interval of days, weeks, months or years` };
+    if (!m) return { ok: false, message: `${quote(v)} is not an interval of days, weeks, months or years` };
     pos = re.lastIndex;
     const word = m[3]!.toLowerCase();
     const unit = PG_UNITS[word];
     if (!unit) {
-      if (SUB_DAY.test(word)) return { ok: false, message: `"${v}" cannot be converted: gppart bounds are whole days, not ${word}` };
-      return { ok: false, message: `"${v}": unknown unit "${m[3]}"${didYouMean(word, Object.keys(PG_UNITS))}` };
+      if (SUB_DAY.test(word)) return { ok: false, message: `${quote(v)} cannot be converted: gppart bounds are whole days, not ${word}` };
+      return { ok: false, message: `${quote(v)}: unknown unit ${quote(m[3]!)}${didYouMean(word, Object.keys(PG_UNITS))}` };
     }
+    if (termBeyondReach(Number(m[2]), unit)) return { ok: false, message: tooFar(v) };
     o[`${unit}s`] += (m[1] === '-' ? -1 : 1) * Number(m[2]);
   }
-  if (pos === 0) return { ok: false, message: `"${v}" is not an interval of days, weeks, months or years` };
+  if (pos === 0) return { ok: false, message: `${quote(v)} is not an interval of days, weeks, months or years` };
   const r: RelativeOffset = {};
   if (o.years) r.years = o.years;
   if (o.months) r.months = o.months;
   if (o.weeks) r.weeks = o.weeks;
   if (o.days) r.days = o.days;
+  if (beyondReach(r)) return { ok: false, message: tooFar(v) };
   return { ok: true, value: r };
 }
+
+const tooFar = (v: string): string =>
+  `${quote(v)} reaches too far: gppart bounds may reach at most ${MAX_REACH_YEARS} years from now, ` +
+  'so that every partition bound is a date PostgreSQL and gppart can represent';
 
 /** A band boundary, remembering which key of the original file it came from. */
 interface Bound {
@@ -158,7 +166,7 @@ export function convertOriginal(src: Obj, loc: Locator, file: string): Converted
       const hint = didYouMean(k, what === 'operation' ? ALL_OP_KEYS : allowed);
       const known = what === 'operation' && ALL_OP_KEYS.includes(k);
       issues.add(loc.key(path, k), formatPath([...path, k]),
-        known ? `is not used by ${String(obj.operation)} and cannot be converted` : `unknown key "${k}"${hint}`);
+        known ? `is not used by ${shorten(String(obj.operation))} and cannot be converted` : `unknown key ${quote(k)}${hint}`);
     }
   };
 
@@ -299,7 +307,7 @@ function convertTable(
     const kind = op.operation;
     if (typeof kind !== 'string' || !(OPERATIONS as readonly string[]).includes(kind)) {
       const hint = typeof kind === 'string' ? didYouMean(kind, OPERATIONS) : '';
-      bad([...p, 'operation'], `${typeof kind === 'string' ? `"${kind}"` : 'missing operation'}: must be one of ${OPERATIONS.join(', ')}${hint}`);
+      bad([...p, 'operation'], `${typeof kind === 'string' ? quote(kind) : 'missing operation'}: must be one of ${OPERATIONS.join(', ')}${hint}`);
       return;
     }
     const before = failed;
@@ -341,7 +349,7 @@ function convertTable(
     }
     if (!from || !to || failed !== before) return;
     if (from.d >= to.d - EPS) {
-      bad([...p, 'lower_bound'], `lower_bound ${String(op.lower_bound)} must lie further back than upper_bound ${String(op.upper_bound)}`);
+      bad([...p, 'lower_bound'], `lower_bound ${shorten(String(op.lower_bound))} must lie further back than upper_bound ${shorten(String(op.upper_bound))}`);
       return;
     }
 
@@ -363,7 +371,7 @@ function convertTable(
       if (typeof server !== 'string' || !server) { bad([...p, 's3_server_name'], 'must be a PXF server name'); return; }
       if (typeof bucket !== 'string' || !bucket) { bad([...p, 's3_bucket'], 'must be a bucket name'); return; }
       const after = ageOf(to.off);
-      if (!after) { bad([...p, 'upper_bound'], `"${String(op.upper_bound)}" mixes signs and cannot be converted to an age`); return; }
+      if (!after) { bad([...p, 'upper_bound'], `${quote(String(op.upper_bound))} mixes signs and cannot be converted to an age`); return; }
       result.archive = {
         // The original wrote gzip'd text through a PXF writable external table: the same path.
         value: { after, to: `s3://${bucket}`, format: 'csv.gz', via: 'pxf', pxf_server: server },
@@ -373,7 +381,7 @@ function convertTable(
       if (result.dropAfter) { bad(p, 'a second delete_partitions cannot be converted: gppart keeps one retention rule per table'); return; }
       if (to.d >= -EPS) { bad([...p, 'upper_bound'], 'deleting data that is not yet in the past cannot be converted'); return; }
       const dropAfter = ageOf(to.off);
-      if (!dropAfter) { bad([...p, 'upper_bound'], `"${String(op.upper_bound)}" mixes signs and cannot be converted to an age`); return; }
+      if (!dropAfter) { bad([...p, 'upper_bound'], `${quote(String(op.upper_bound))} mixes signs and cannot be converted to an age`); return; }
       result.dropAfter = { value: dropAfter, op: p };
     }
   });
@@ -446,7 +454,7 @@ function ageOf(past: RelativeOffset): string | undefined {
 export function parseDdlWithParam(v: unknown): Parsed<string> {
   if (typeof v !== 'string') return { ok: false, message: 'must be a WITH (...) clause' };
   const m = /^\s*(?:with\s*)?\((.*)\)\s*$/is.exec(v);
-  if (!m) return { ok: false, message: `"${v}" is not a WITH (key = value, ...) clause` };
+  if (!m) return { ok: false, message: `${quote(v)} is not a WITH (key = value, ...) clause` };
   const pairs = m[1]!.split(',').map((part) => {
     const kv = /^\s*([^=]+?)\s*=\s*(.*?)\s*$/.exec(part);
     if (!kv) return part.trim();
@@ -455,7 +463,7 @@ export function parseDdlWithParam(v: unknown): Parsed<string> {
   });
   const r = parseStorage(pairs.join(', '));
   if (!r.ok) {
-    return { ok: false, message: `"${v}" cannot be converted: gppart storage options are key=value pairs of letters, digits, _ and .` };
+    return { ok: false, message: `${quote(v)} cannot be converted: gppart storage options are key=value pairs of letters, digits, _ and .` };
   }
   return r;
 }
@@ -485,6 +493,6 @@ export function convertOriginalToYaml(file: string): string {
     const node = out.getIn(['schedule', key], true);
     if (isScalar(node) && typeof node.value === 'string') node.type = 'QUOTE_DOUBLE';
   }
-  out.commentBefore = ` Converted by gppart from ${file} (original Partition tools format).\n See docs/policy.md for what each key means and how the operations were mapped.`;
+  out.commentBefore = ` Converted by gppart from ${printable(file)} (original Partition tools format).\n See docs/policy.md for what each key means and how the operations were mapped.`;
   return out.toString({ lineWidth: 0 });
 }

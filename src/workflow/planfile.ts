@@ -16,6 +16,7 @@ import { parsePolicyText } from '../policy/load.js';
 import { formatIssue, PolicyError, type Policy, type TablePolicy } from '../policy/types.js';
 import { printable } from '../util/printable.js';
 import { parseNow, WorkflowError } from './planning.js';
+import { FileTooLargeError, formatBytes, readFileLimited } from '../util/read-limited.js';
 
 export interface PlanFile extends Plan {
   planHash: string;
@@ -89,6 +90,9 @@ export interface LoadedPlanFile {
   policy: Policy;
 }
 
+/** Far above any real plan; parsing and checking a plan file takes tens of times its size in memory. */
+const MAX_PLAN_FILE_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads and checks a plan file: its shape, its hash, its embedded policy, and every step against
  * its own data and that policy. Any problem is one line naming the file (and the step).
@@ -97,8 +101,11 @@ export function readPlanFile(path: string): LoadedPlanFile {
   const where = printable(path);
   let raw: string;
   try {
-    raw = readFileSync(path, 'utf8');
+    raw = readFileLimited(path, MAX_PLAN_FILE_BYTES).toString('utf8');
   } catch (err) {
+    if (err instanceof FileTooLargeError) {
+      throw new WorkflowError(`${where}: the plan file ${err.size === null ? 'holds more than' : 'is'} ${formatBytes(err.size ?? err.maxBytes)}; gppart reads plan files of up to ${formatBytes(MAX_PLAN_FILE_BYTES)} (plan fewer tables at a time with --target)`);
+    }
     const code = (err as NodeJS.ErrnoException).code;
     throw new WorkflowError(`${where}: cannot read the plan file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : printable((err as Error).message)}`);
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDb, serverPassword, type TestDb } from '../support/db.js';
+import { createTestDb, dropDatabase, serverMajor, serverPassword, type TestDb } from '../support/db.js';
 import { runCli } from '../support/cli.js';
 
 const SCHEMA = 'Sales "EU"; drop';
@@ -359,13 +359,13 @@ describe('a plan file applied to another database of the same name', () => {
       const planFile = join(dir, 'plan.json');
       expect((await runCli(['plan', '-c', f, '--now', '2026-11-25', '--out', planFile], { env: { GPPART_DATABASE_URL: url } })).code).toBe(0);
       // The same name, the same tables, the same layout: only the database's identity differs.
-      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      await dropDatabase(admin, name);
       await setup();
       const r = await runCli(['apply', planFile, '--auto-approve', '--allow-now-override'], { env: { GPPART_DATABASE_URL: url } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`was made for database ${name} \\(postgres, id \\d+/\\d+\\) at .* not for ${name} \\(postgres, id \\d+/\\d+\\)`));
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabase(admin, name);
       await admin.end();
     }
   });
@@ -481,11 +481,12 @@ describe('a table published for logical replication', () => {
   let db: TestDb;
   beforeAll(async () => {
     db = await createTestDb('cli_pub');
+    // PostgreSQL 12 publishes partitions, not a partitioned table: there the DEFAULT is published.
     await db.client.query(`
       CREATE TABLE public.p (d date NOT NULL) PARTITION BY RANGE (d);
       CREATE TABLE public.p_default PARTITION OF public.p DEFAULT;
       INSERT INTO public.p SELECT date '2026-09-01' + i FROM generate_series(0, 90) i;
-      CREATE PUBLICATION gppart_cli_pub FOR TABLE public.p;`);
+      CREATE PUBLICATION gppart_cli_pub FOR TABLE ${serverMajor() >= 13 ? 'public.p' : 'public.p_default'};`);
   });
   afterAll(async () => {
     await db.client.query('DROP PUBLICATION IF EXISTS gppart_cli_pub');

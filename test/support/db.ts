@@ -24,6 +24,26 @@ export function serverPassword(): string {
   return inject('pgPassword');
 }
 
+/** The server's major version (12…17), for the few tests whose behaviour differs by version. */
+export function serverMajor(): number {
+  return inject('pgMajor');
+}
+
+/**
+ * DROP DATABASE that does not wait for sessions a test left behind. `WITH (FORCE)` is
+ * PostgreSQL 13+; on 12 the sessions are ended first.
+ */
+export async function dropDatabase(admin: pg.ClientBase, name: string): Promise<void> {
+  const ident = `"${name.replace(/"/g, '""')}"`;
+  if (serverMajor() >= 13) {
+    await admin.query(`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`);
+    return;
+  }
+  await admin.query(`UPDATE pg_database SET datallowconn = false WHERE datname = $1`, [name]);
+  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  await admin.query(`DROP DATABASE IF EXISTS ${ident}`);
+}
+
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = '/' + db;
@@ -55,7 +75,7 @@ export async function createTestDb(label = 'test'): Promise<TestDb> {
       await client.end().catch(() => undefined);
       const a = new pg.Client({ connectionString: serverUrl() });
       await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabase(a, name);
       await a.end();
     },
   };

@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { RelativeOffset } from '../../../src/policy/types.js';
 import {
-  applyOffset, didYouMean, formatOffset, parseAge, parseEvery, parseOffset, parseStorage, parseTimeout,
+  applyOffset, didYouMean, findOverlaps, firstDayWhere, formatOffset, parseAge, parseEvery, parseOffset,
+  parseStorage, parseTimeout,
 } from '../../../src/policy/periods.js';
 import { formatTableName, parseTableName } from '../../../src/policy/table-name.js';
 
@@ -127,6 +130,52 @@ describe('applyOffset', () => {
   });
 });
 
+// The checks try 165 representative days of the 2023-2026 cycle; these compare them with trying
+// every one of its 1,461 days, the way the first version did (quadratic, and slow: issue 11).
+const DAY = 86_400_000;
+const EVERY_DAY = Array.from({ length: 4 * 365 + 1 }, (_, i) => Date.UTC(2023, 0, 1) / DAY + i);
+const bruteFirstDay = (test: (today: number) => boolean): number | null => EVERY_DAY.find(test) ?? null;
+
+const offset: fc.Arbitrary<RelativeOffset> = fc.record({
+  years: fc.integer({ min: -3, max: 3 }), months: fc.integer({ min: -40, max: 40 }),
+  weeks: fc.integer({ min: -10, max: 10 }), days: fc.integer({ min: -120, max: 120 }),
+}, { requiredKeys: [] });
+
+describe('comparing offsets on representative days', () => {
+  it('finds the same first day as trying every day of the cycle', () => {
+    fc.assert(fc.property(offset, offset, fc.constantFrom('<', '<=', '>', '>=', '==='), (a, b, op) => {
+      const holds = (x: number, y: number) => (op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : op === '>=' ? x >= y : x === y);
+      const brute = bruteFirstDay((t) => holds(applyOffset(t, a), applyOffset(t, b)));
+      expect(firstDayWhere(a, b, holds)).toBe(brute);
+    }), { numRuns: 2000 });
+  });
+
+  it('finds overlapping bands exactly when some pair overlaps on some day, naming real overlaps', () => {
+    const band = fc.tuple(offset, offset).map(([x, y]) => ({ from: x, to: y }));
+    fc.assert(fc.property(fc.array(band, { maxLength: 6 }), (bands) => {
+      // As validation does: only bands whose from is before their to on every day take part.
+      const usable = bands.map((b) => (bruteFirstDay((t) => applyOffset(t, b.from) >= applyOffset(t, b.to)) === null ? b : undefined));
+      const overlapOn = (x: number, y: number) => bruteFirstDay((t) =>
+        applyOffset(t, usable[x]!.from) < applyOffset(t, usable[y]!.to) && applyOffset(t, usable[y]!.from) < applyOffset(t, usable[x]!.to)) !== null;
+      let any = false;
+      for (let x = 0; x < usable.length; x++) {
+        for (let y = 0; y < x; y++) if (usable[x] && usable[y] && overlapOn(x, y)) any = true;
+      }
+      const found = findOverlaps(usable);
+      expect(found.size > 0).toBe(any);
+      for (const [later, earlier] of found) {
+        expect(earlier).toBeLessThan(later);
+        expect(overlapOn(later, earlier)).toBe(true);
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('reports each of many identical bands once, against the first', () => {
+    const same = { from: { months: -3 }, to: { months: 3 } };
+    expect([...findOverlaps(Array.from({ length: 100 }, () => same))]).toEqual(Array.from({ length: 99 }, (_, i) => [i + 1, 0]));
+  });
+});
+
 describe('parseTableName', () => {
   it.each([
     ['sales.orders', { schema: 'sales', name: 'orders' }],
@@ -135,6 +184,8 @@ describe('parseTableName', () => {
     ['"Sales Data"."Orders; x"', { schema: 'Sales Data', name: 'Orders; x' }],
     ['"a""b".c', { schema: 'a"b', name: 'c' }],
     ['s."t.x"', { schema: 's', name: 't.x' }],
+    // Only A-Z fold, as in PostgreSQL with UTF-8: other letters keep their case.
+    ['Straße.ÄRGER', { schema: 'straße', name: 'Ärger' }],
   ])('%s', (text, expected) => {
     expect(value(parseTableName(text))).toEqual(expected);
   });
