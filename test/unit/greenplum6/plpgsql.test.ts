@@ -31,7 +31,8 @@ describe('sql/greenplum6 function bodies', () => {
       `SELECT proname FROM pg_proc WHERE pronamespace = 'gppart'::regnamespace AND proname NOT LIKE '\\_%' ORDER BY 1`,
     );
     expect(res.rows.map((r) => r.proname)).toEqual([
-      'create_default', 'drop_partition', 'merge_partitions', 'move_partition', 'restore_finish', 'restore_prepare', 'split_default', 'unload_finish', 'unload_pxf',
+      'create_default', 'detach_partition', 'drop_partition', 'merge_partitions', 'move_partition', 'purge_default', 'restore_finish', 'restore_prepare',
+      'split_default', 'unload_finish', 'unload_pxf',
     ]);
   });
 
