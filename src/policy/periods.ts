@@ -198,13 +198,50 @@ const REF_COUNT = 4 * 365 + 1;
 
 /** The day (days since epoch) an offset lands on from day `ref`: months first (clamped to month end), then days. */
 export function applyOffset(ref: number, o: RelativeOffset): number {
-  const d = new Date(ref * DAY_MS);
-  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + (o.years ?? 0) * 12 + (o.months ?? 0);
+  const shift = (o.weeks ?? 0) * 7 + (o.days ?? 0);
+  const months = (o.years ?? 0) * 12 + (o.months ?? 0);
+  if (months === 0) return ref + shift;
+  // Plain arithmetic rather than Date objects: validation calls this for every day of a
+  // four-year cycle for each pair of bands, and Date allocation was most of `gppart validate`.
+  const packed = civilFromDays(ref);
+  const yearMonth = Math.floor(packed / 100);
+  const day = packed - yearMonth * 100;
+  const total = yearMonth + months;
   const y = Math.floor(total / 12);
   const mo = total - y * 12;
-  const lastDay = new Date(Date.UTC(y, mo + 1, 0)).getUTCDate();
-  const day = Math.min(d.getUTCDate(), lastDay);
-  return Date.UTC(y, mo, day) / DAY_MS + (o.weeks ?? 0) * 7 + (o.days ?? 0);
+  return daysFromCivil(y, mo, Math.min(day, daysInMonth(y, mo))) + shift;
+}
+
+// Proleptic Gregorian calendar ⇄ days since 1970-01-01 (the same calendar as Date), after
+// Howard Hinnant's "chrono-compatible low-level date algorithms". Months are 0-based, as in Date.
+// The date comes back packed, (year * 12 + month) * 100 + day, so the hot loop allocates nothing.
+function civilFromDays(z: number): number {
+  const zz = z + 719468;
+  const era = Math.floor(zz / 146097);
+  const doe = zz - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 2 : mp - 10;
+  return ((yoe + era * 400 + (month < 2 ? 1 : 0)) * 12 + month) * 100 + day;
+}
+
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month < 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = month < 2 ? month + 10 : month - 2;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 1) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return MONTH_DAYS[month]!;
 }
 
 export function dayToIso(day: number): string {
