@@ -201,15 +201,34 @@ export function applyOffset(ref: number, o: RelativeOffset): number {
   const shift = (o.weeks ?? 0) * 7 + (o.days ?? 0);
   const months = (o.years ?? 0) * 12 + (o.months ?? 0);
   if (months === 0) return ref + shift;
-  // Plain arithmetic rather than Date objects: validation calls this for every day of a
-  // four-year cycle for each pair of bands, and Date allocation was most of `gppart validate`.
+  const i = ref - REF_START;
+  if (i >= 0 && i < REF_COUNT && Number.isInteger(ref)) return monthsFromCycleDay(months)[i]! + shift;
+  return addMonths(ref, months) + shift;
+}
+
+// Validation compares offsets on every day of the four-year cycle (findToday), for each band and
+// pair of bands: each distinct month count is worked out for those days once.
+const cycleTables = new Map<number, Int32Array>();
+function monthsFromCycleDay(months: number): Int32Array {
+  let table = cycleTables.get(months);
+  if (!table) {
+    table = new Int32Array(REF_COUNT);
+    for (let i = 0; i < REF_COUNT; i++) table[i] = addMonths(REF_START + i, months);
+    cycleTables.set(months, table);
+  }
+  return table;
+}
+
+/** `months` calendar months after day `ref`, clamped to the end of a shorter month. */
+function addMonths(ref: number, months: number): number {
+  // Plain arithmetic rather than Date objects, which were most of what `gppart validate` spent.
   const packed = civilFromDays(ref);
   const yearMonth = Math.floor(packed / 100);
   const day = packed - yearMonth * 100;
   const total = yearMonth + months;
   const y = Math.floor(total / 12);
   const mo = total - y * 12;
-  return daysFromCivil(y, mo, Math.min(day, daysInMonth(y, mo))) + shift;
+  return daysFromCivil(y, mo, Math.min(day, daysInMonth(y, mo)));
 }
 
 // Proleptic Gregorian calendar ⇄ days since 1970-01-01 (the same calendar as Date), after
