@@ -157,6 +157,8 @@ const RANGE_BOUND = /^FOR VALUES FROM \((.+)\) TO \((.+)\)$/s;
 function unquoteBound(text: string): string {
   const t = text.trim();
   if (t === 'MINVALUE' || t === 'MAXVALUE') return t;
+  // The usual case, a quoted literal with no quote inside, without a regular expression.
+  if (t.length >= 2 && t.charCodeAt(0) === 39 && t.indexOf("'", 1) === t.length - 1) return t.slice(1, -1);
   const m = /^'((?:[^']|'')*)'$/.exec(t);
   if (!m) throw new Error(`unexpected bound ${t}`);
   return m[1]!.replace(/''/g, "'");
@@ -180,11 +182,17 @@ function storageOf(accessMethod: string | null): StorageKind {
 /** Pure: catalog rows → one result per requested table. Unit-testable without a server. */
 export function mapPostgresRows(rows: PostgresCatalogRow[], requested: QualifiedName[]): Map<string, IntrospectionResult> {
   const byTable = new Map<string, PostgresCatalogRow[]>();
+  // The rows come ordered by table: look a table up once per run of its rows, not once per row.
+  let list: PostgresCatalogRow[] = [];
+  let last: PostgresCatalogRow | undefined;
   for (const r of rows) {
-    const k = `${r.schema_name}.${r.table_name}`;
-    const list = byTable.get(k) ?? [];
+    if (!last || r.schema_name !== last.schema_name || r.table_name !== last.table_name) {
+      const k = `${r.schema_name}.${r.table_name}`;
+      list = byTable.get(k) ?? [];
+      byTable.set(k, list);
+    }
     list.push(r);
-    byTable.set(k, list);
+    last = r;
   }
   const out = new Map<string, IntrospectionResult>();
   for (const q of requested) {
@@ -221,29 +229,29 @@ function mapOneTable(q: QualifiedName, rows: PostgresCatalogRow[]): ActualTable 
     if (r.child_relkind === 'p') {
       throw new UnsupportedTableError(q, `partition ${childName} is itself partitioned; multi-level tables are not supported yet`);
     }
-    const base = {
+    // One object per partition, built in place: a table can have 100,000 of them.
+    const partition: ActualPartition = {
       table: { schema: r.child_schema!, name: r.child_name },
       tablespace: r.child_tablespace,
-      storage: r.child_relkind === 'f' ? ('external' as const) : storageOf(r.access_method),
+      storage: r.child_relkind === 'f' ? 'external' : storageOf(r.access_method),
       rowEstimate: Math.max(0, Math.round(r.reltuples ?? 0)),
       bytes: Number(r.bytes ?? 0),
-      ...(r.local_objects?.length ? { localObjects: r.local_objects } : {}),
+      isDefault: false,
     };
+    if (r.local_objects?.length) partition.localObjects = r.local_objects;
     if (r.bound === 'DEFAULT') {
-      defaultPartition = { ...base, isDefault: true, ...keyStatsOf(r, keyType) };
+      partition.isDefault = true;
+      defaultPartition = Object.assign(partition, keyStatsOf(r, keyType));
       continue;
     }
     const m = r.bound ? RANGE_BOUND.exec(r.bound) : null;
     if (!m) throw new UnsupportedTableError(q, `partition ${childName} has a bound gppart cannot read: ${r.bound}`);
-    let from: number;
-    let to: number;
     try {
-      from = literalToKey(keyType, unquoteBound(m[1]!));
-      to = literalToKey(keyType, unquoteBound(m[2]!));
+      partition.range = { from: literalToKey(keyType, unquoteBound(m[1]!)), to: literalToKey(keyType, unquoteBound(m[2]!)) };
     } catch (err) {
       throw new UnsupportedTableError(q, `partition ${childName}: cannot read bound ${r.bound}: ${(err as Error).message}`);
     }
-    partitions.push({ ...base, isDefault: false, range: { from, to } });
+    partitions.push(partition);
   }
   partitions.sort((a, b) => a.range!.from - b.range!.from);
   return {
