@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Ajv } from 'ajv';
@@ -33,7 +33,11 @@ describe('start-up', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8'));
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(manifest.version).toBe(pkg.version);
-    const commands = readdirSync(join(ROOT, 'dist', 'commands')).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort();
+    // dist/commands/export/cron.js is the command "export:cron".
+    const commands = (readdirSync(join(ROOT, 'dist', 'commands'), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => f.slice(0, -3).split(sep).join(':'))
+      .sort();
     expect(Object.keys(manifest.commands).sort()).toEqual(commands);
     expect(Object.keys(manifest.commands.validate.flags).sort()).toEqual(['config', 'format']);
   });
