@@ -1,6 +1,7 @@
 // Conversions between the planner's numeric KeyPoint and the literal text PostgreSQL prints for
 // partition bounds (with TimeZone=UTC, DateStyle=ISO) and the stored functions accept.
 import type { KeyPoint, KeyRange, KeyType } from './model.js';
+import { civilOfDays, daysInMonth, unpackDay, unpackMonth, unpackYear } from '../util/civil.js';
 
 const LITERAL =
   /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?|Z)?(\s+BC)?$/i;
@@ -92,12 +93,6 @@ function digits(s: string, at: number, count: number): number {
   return v;
 }
 
-/** Days in a month of the proleptic Gregorian calendar (astronomical years: 0 is 1 BC, a leap year). */
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
 function utcMillis(year: number, month: number, day: number, h: number, mi: number, s: number): number {
   // Date.UTC allocates nothing (introspection reads two bounds per partition), but reads years
   // 0–99 as 1900–1999: those go through setUTCFullYear.
@@ -114,6 +109,18 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
   if (key === -Infinity) return 'MINVALUE';
   if (key === Infinity) return 'MAXVALUE';
+  // Whole seconds of years 1000–9999 (every real bound), without a Date: plans print two per partition.
+  if (Number.isInteger(key) && key % 1000 === 0 && key >= -30_610_224_000_000 && key < 253_402_300_800_000) {
+    const days = Math.floor(key / 86_400_000);
+    const c = civilOfDays(days);
+    const datePart = `${unpackYear(c)}-${pad(unpackMonth(c))}-${pad(unpackDay(c))}`;
+    const secs = (key - days * 86_400_000) / 1000;
+    if (keyType === 'date' && secs === 0) return datePart;
+    if (keyType !== 'date') {
+      const time = `${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}`;
+      return `${datePart} ${time}${keyType === 'timestamptz' ? '+00' : ''}`;
+    }
+  }
   if (!Number.isFinite(key)) throw new Error(`not a key: ${key}`);
   const totalMicros = Math.round(key * 1000);
   const ms = Math.floor(totalMicros / 1000);

@@ -2,6 +2,7 @@
 // periods ("1 quarter"), lock timeouts ("5s") and storage options ("appendonly=true, ...").
 // Parsers return either a value or a one-line message; callers attach file positions.
 
+import { civilOfDays, daysInMonth, daysOfCivil, unpackDay } from '../util/civil.js';
 import type { Every } from '../plan/model.js';
 import type { RelativeOffset } from './types.js';
 
@@ -222,45 +223,11 @@ function monthsFromCycleDay(months: number): Int32Array {
 /** `months` calendar months after day `ref`, clamped to the end of a shorter month. */
 function addMonths(ref: number, months: number): number {
   // Plain arithmetic rather than Date objects, which were most of what `gppart validate` spent.
-  const packed = civilFromDays(ref);
-  const yearMonth = Math.floor(packed / 100);
-  const day = packed - yearMonth * 100;
-  const total = yearMonth + months;
+  const packed = civilOfDays(ref);
+  const total = Math.floor(packed / 100) + months; // year * 12 + month - 1
   const y = Math.floor(total / 12);
-  const mo = total - y * 12;
-  return daysFromCivil(y, mo, Math.min(day, daysInMonth(y, mo)));
-}
-
-// Proleptic Gregorian calendar ⇄ days since 1970-01-01 (the same calendar as Date), after
-// Howard Hinnant's "chrono-compatible low-level date algorithms". Months are 0-based, as in Date.
-// The date comes back packed, (year * 12 + month) * 100 + day, so the hot loop allocates nothing.
-function civilFromDays(z: number): number {
-  const zz = z + 719468;
-  const era = Math.floor(zz / 146097);
-  const doe = zz - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 2 : mp - 10;
-  return ((yoe + era * 400 + (month < 2 ? 1 : 0)) * 12 + month) * 100 + day;
-}
-
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month < 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = month < 2 ? month + 10 : month - 2;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 1) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return MONTH_DAYS[month]!;
+  const m = total - y * 12 + 1;
+  return daysOfCivil(y, m, Math.min(unpackDay(packed), daysInMonth(y, m)));
 }
 
 export function dayToIso(day: number): string {

@@ -41,6 +41,23 @@ describe('literalToKey', () => {
     expect(literalToKey('date', '0099-03-01')).toBe(new Date('0099-03-01T00:00:00Z').getTime());
   });
 
+  it('prints whole seconds of years 1000–9999 as toISOString does, and reads them back', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -30_610_224_000, max: 253_402_300_799 }), (seconds) => {
+        const key = seconds * 1000;
+        const iso = new Date(key).toISOString();
+        const stamp = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+        expect(keyToLiteral('timestamp', key)).toBe(stamp);
+        expect(keyToLiteral('timestamptz', key)).toBe(`${stamp}+00`);
+        expect(literalToKey('timestamp', stamp)).toBe(key);
+        const midnight = Math.floor(key / 86_400_000) * 86_400_000;
+        expect(keyToLiteral('date', midnight)).toBe(iso.slice(0, 10));
+        if (key !== midnight) expect(() => keyToLiteral('date', key)).toThrow(/midnight/);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('reads infinities and MINVALUE/MAXVALUE, and catalog decorations', () => {
     expect(literalToKey('date', 'MINVALUE')).toBe(-Infinity);
     expect(literalToKey('date', 'maxvalue')).toBe(Infinity);
