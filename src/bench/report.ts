@@ -33,10 +33,10 @@ export interface Measure {
 }
 
 /** One figure: `  what: floor … | gppart … [| peer …] | ratio r (goal ≤ g)`; values in ms unless `unit` says otherwise. */
-export function figure(what: string, floor: Measure, gppart: number, opts: { goal?: number; peer?: Measure; unit?: 'ms' | 's' | 'MB' | 'rows'; detail?: string } = {}): void {
+export function figure(what: string, floor: Measure, gppart: number, opts: { goal?: number; peer?: Measure; unit?: 'ms' | 's' | 'µs' | 'MB' | 'rows'; detail?: string } = {}): void {
   const unit = opts.unit ?? 'ms';
   const fmt = (v: number) =>
-    unit === 's' ? `${(v / 1000).toFixed(2)} s` : unit === 'MB' ? `${v.toFixed(1)} MB` : unit === 'rows' ? v.toLocaleString('en-US') : `${v.toFixed(1)} ms`;
+    unit === 's' ? `${(v / 1000).toFixed(2)} s` : unit === 'MB' ? `${v.toFixed(1)} MB` : unit === 'rows' ? v.toLocaleString('en-US') : `${v.toFixed(1)} ${unit}`;
   const ratio = gppart / floor.value;
   const parts = [`${floor.label} ${fmt(floor.value)}`, `gppart ${fmt(gppart)}`];
   if (opts.peer) parts.push(`${opts.peer.label} ${fmt(opts.peer.value)}`);
