@@ -178,7 +178,8 @@ function storageOf(accessMethod: string | null): StorageKind {
 /** Pure: catalog rows → one result per requested table. Unit-testable without a server. */
 export function mapPostgresRows(rows: PostgresCatalogRow[], requested: QualifiedName[]): Map<string, IntrospectionResult> {
   const byTable = new Map<string, PostgresCatalogRow[]>();
-  // The rows come ordered by table: look a table up once per run of its rows, not once per row.
+  // A table's rows mostly come one after another: look it up once per run of rows, not per row
+  // (rows in any order still end up with their table).
   let list: PostgresCatalogRow[] = [];
   let last: PostgresCatalogRow | undefined;
   for (const r of rows) {

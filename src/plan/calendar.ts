@@ -1,10 +1,16 @@
-// Calendar arithmetic on KeyPoints in the policy's time zone. Every step goes through luxon's
-// calendar operations (startOf, plus) so that days stay days across DST changes; nothing here adds
-// fixed numbers of milliseconds.
+// Calendar arithmetic on KeyPoints in the policy's time zone. Where the calendar is UTC's (date and
+// timestamp keys, timestamptz keys in a UTC policy) there is no DST, and periods are plain
+// arithmetic on days (src/util/civil.ts); elsewhere every step goes through luxon's calendar
+// operations (startOf, plus) so that days stay days across DST changes. Nothing adds fixed numbers
+// of milliseconds to a zone that has DST.
 import { DateTime } from 'luxon';
 import { civilOfDays, daysInMonth, daysOfCivil, unpackDay, unpackMonth, unpackYear } from '../util/civil.js';
 import type { RelativeOffset } from '../policy/types.js';
 import type { Every, KeyPoint, KeyType } from './model.js';
+
+const DAY_MS = 86_400_000;
+/** Beyond ±8.64e15 ms a key is outside JavaScript's (and luxon's) calendar: luxon says so. */
+const CALENDAR_MS = 8.64e15;
 
 /** Which axis a key lives on: wall clock (date, timestamp) or real instants seen from `zone`. */
 export interface KeyAxis {
@@ -132,9 +138,6 @@ function stepDateTime(dt: DateTime, every: Every, times = 1): DateTime {
 // have no DST: their grid is plain arithmetic on days since 1970-01-01, which gives exactly what
 // luxon gives (a property test compares the two) at a fraction of the cost, and plans look at
 // every partition of tables that have tens of thousands. Other zones go through luxon.
-const DAY_MS = 86_400_000;
-/** Beyond ±8.64e15 ms a key is outside JavaScript's (and luxon's) calendar: luxon says so. */
-const CALENDAR_MS = 8.64e15;
 
 function utcCalendar(axis: KeyAxis, key: KeyPoint): boolean {
   return (axis.keyType !== 'timestamptz' || axis.zone === 'UTC' || axis.zone === 'Etc/UTC') && Math.abs(key) < CALENDAR_MS;
