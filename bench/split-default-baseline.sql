@@ -1,5 +1,3 @@
--- `npm run bench`, the yardstick of a split: one plain INSERT .. SELECT of the DEFAULT's rows
--- into a table with the same columns and index. Repeatable: the bench times it several times.
-DROP TABLE IF EXISTS public.{{table}}_copy;
-CREATE TABLE public.{{table}}_copy (LIKE public.{{table}} INCLUDING ALL);
+-- `npm run bench`, the floor of a split: one plain INSERT .. SELECT of the DEFAULT's rows into a
+-- table with the same columns and index (made by split-default-baseline-table.sql, not timed).
 INSERT INTO public.{{table}}_copy SELECT * FROM public.{{table}}_default;

@@ -1,9 +1,8 @@
-// Issue 3's figures, measured by driving the real workflow (computePlan + executePlan) in-process:
-// - rows written per row reorganised over a merge + realign + split, from the server's own
-//   tuple counters (floor 1.0: every moved row is written once; goal ≤ 1.05);
-// - the time of splitting a DEFAULT holding N months into N partitions against one plain
-//   INSERT .. SELECT of the same rows, for N = 12 and N = 48 (the ratio must not grow with N).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Rows written per row reorganised over a merge + realign + split, measured by driving the real
+// workflow (computePlan + executePlan) in-process and reading the server's own tuple counters
+// (floor 1.0: every moved row is written once; goal ≤ 1.05); then the space every partition takes
+// against a freshly written copy of its rows (goal ≤ 1.2: nothing left for VACUUM).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,15 +14,10 @@ import { toPlanFile } from '../workflow/planfile.js';
 import { parsePolicyText } from '../policy/load.js';
 import { computePlan, readTables } from '../workflow/planning.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
+import { figure, fixture, heading } from './report.js';
 
 const RESHAPE_ROWS_PER_DAY = 50;
-const SPLIT_ROWS_PER_DAY = 100;
 
-function fixture(file: string, vars: Record<string, string | number>): string {
-  let sql = readFileSync(join(PACKAGE_ROOT, 'bench', file), 'utf8');
-  for (const [k, v] of Object.entries(vars)) sql = sql.replaceAll(`{{${k}}}`, String(v));
-  return sql;
-}
 
 export async function applyPolicy(session: Session, policyText: string, now: string, stateDir: string): Promise<ApplyResult> {
   const policy = parsePolicyText(policyText, 'bench.yaml');
@@ -49,7 +43,7 @@ export function requireDone(result: ApplyResult, what: string): void {
 }
 
 async function rowsWrittenPerRowReorganised(url: string, fixtures: pg.Client, stateDir: string): Promise<void> {
-  process.stdout.write(`\nmerge + realign + split: 36 monthly partitions and a DEFAULT holding 24 more months (${RESHAPE_ROWS_PER_DAY} rows a day)\n`);
+  heading(`merge + realign + split: 36 monthly partitions and a DEFAULT holding 24 more months (${RESHAPE_ROWS_PER_DAY} rows a day)`);
   await fixtures.query(fixture('reshaping.sql', { per_day: RESHAPE_ROWS_PER_DAY }));
   await flushStats(fixtures);
   const session = await openSession({ url, origin: 'bench' }, 'gppart bench');
@@ -78,54 +72,32 @@ tables:
     const reorganised = result.outcomes.reduce((s, o) => s + o.rows, 0);
     const kinds = result.outcomes.map((o) => o.kind);
     const count = (k: string) => kinds.filter((x) => x === k).length;
-    process.stdout.write(`  steps: ${count('merge')} merge (incl. the realign), ${count('split')} split, ${count('move')} move; ${seconds.toFixed(2)} s\n`);
-    process.stdout.write(`  rows reorganised (sum of the steps' results): ${reorganised.toLocaleString('en-US')}\n`);
-    process.stdout.write(`  rows written (n_tup_ins over the partitions): ${written.toLocaleString('en-US')}\n`);
-    process.stdout.write(`  rows written per row reorganised: ${(written / reorganised).toFixed(2)} (floor 1.00, goal ≤ 1.05)\n`);
+    figure('rows written (n_tup_ins over the partitions) per row reorganised', { label: 'rows reorganised', value: reorganised }, written, {
+      goal: 1.05, unit: 'rows', detail: `${count('merge')} merge (incl. the realign), ${count('split')} split, ${count('move')} move in ${seconds.toFixed(2)} s`,
+    });
   } finally {
     await session.client.end();
   }
 }
 
-async function splitCost(url: string, fixtures: pg.Client, months: number, stateDir: string): Promise<number> {
-  const table = `split_n${months}`;
-  await fixtures.query(fixture('split-default.sql', { table, months, per_day: SPLIT_ROWS_PER_DAY }));
-  const rows = Number((await fixtures.query(fixture('split-default-count.sql', { table }))).rows[0].n);
-  // A 50 ms yardstick is at the mercy of a shared machine: take the median of three.
-  const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    await fixtures.query(fixture('split-default-baseline.sql', { table }));
-    times.push((performance.now() - t0) / 1000);
+/** Every partition's size against a freshly written copy of its rows, after the apply. */
+async function spaceTaken(c: pg.Client, table: string): Promise<void> {
+  const names = (await c.query<{ name: string }>(fixture('partitions.sql', { table }))).rows.map((r) => r.name);
+  let size = 0;
+  let fresh = 0;
+  let worst = { name: '', ratio: 0 };
+  for (const name of names) {
+    const results = (await c.query(fixture('fresh-copy-size.sql', { relation: name }))) as unknown as pg.QueryResult[];
+    const row = results[results.length - 1]!.rows[0] as { size: string; fresh: string };
+    size += Number(row.size);
+    fresh += Number(row.fresh);
+    const ratio = Number(row.fresh) === 0 ? (Number(row.size) === 0 ? 1 : Infinity) : Number(row.size) / Number(row.fresh);
+    if (ratio > worst.ratio) worst = { name, ratio };
   }
-  const baseline = times.sort((a, b) => a - b)[1]!;
-  const session = await openSession({ url, origin: 'bench' }, 'gppart bench');
-  let split: number;
-  try {
-    const result = await applyPolicy(
-      session,
-      `version: 1
-tables:
-  - table: public.${table}
-    layout:
-      - { from: 0 days, to: +${months} months, every: 1 month }
-`,
-      '2030-01-01',
-      stateDir,
-    );
-    requireDone(result, table);
-    if (result.outcomes.length !== 1 || result.outcomes[0]!.kind !== 'split') {
-      throw new Error(`${table}: expected one split step, got ${result.outcomes.map((o) => o.kind).join(', ')}`);
-    }
-    split = result.outcomes[0]!.ms / 1000;
-  } finally {
-    await session.client.end();
-  }
-  const ratio = split / baseline;
-  process.stdout.write(
-    `  split DEFAULT into N=${months}: ${split.toFixed(2)} s, INSERT..SELECT of same rows ${baseline.toFixed(2)} s (median of 3), ratio ${ratio.toFixed(2)} (${rows.toLocaleString('en-US')} rows)\n`,
-  );
-  return ratio;
+  const mb = (b: number) => b / 1024 / 1024;
+  figure(`space the ${names.length} partitions take after it`, { label: 'fresh copies of their rows', value: mb(fresh) }, mb(size), {
+    goal: 1.2, unit: 'MB', detail: `largest ratio ${worst.ratio.toFixed(2)} (${worst.name})`,
+  });
 }
 
 export async function benchReshaping(url: string): Promise<void> {
@@ -136,10 +108,7 @@ export async function benchReshaping(url: string): Promise<void> {
   try {
     await migrate(fixtures, join(PACKAGE_ROOT, 'sql', 'postgres'));
     await rowsWrittenPerRowReorganised(url, fixtures, stateDir);
-    process.stdout.write(`\nsplitting a DEFAULT that holds N months into N monthly partitions (${SPLIT_ROWS_PER_DAY} rows a day; one pass over the DEFAULT)\n`);
-    const r12 = await splitCost(url, fixtures, 12, stateDir);
-    const r48 = await splitCost(url, fixtures, 48, stateDir);
-    process.stdout.write(`  ratio N=48 / ratio N=12: ${(r48 / r12).toFixed(2)} (must not grow with N: ~1)\n`);
+    await spaceTaken(fixtures, 'reshape');
   } finally {
     await fixtures.end();
     rmSync(stateDir, { recursive: true, force: true });

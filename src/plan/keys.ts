@@ -1,6 +1,7 @@
 // Conversions between the planner's numeric KeyPoint and the literal text PostgreSQL prints for
 // partition bounds (with TimeZone=UTC, DateStyle=ISO) and the stored functions accept.
 import type { KeyPoint, KeyRange, KeyType } from './model.js';
+import { civilOfDays, daysInMonth, unpackDay, unpackMonth, unpackYear } from '../util/civil.js';
 
 const LITERAL =
   /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?|Z)?(\s+BC)?$/i;
@@ -20,6 +21,8 @@ export class KeyLiteralError extends Error {
  * only kind tables really have, stay exact everywhere).
  */
 export function literalToKey(keyType: KeyType, text: string): KeyPoint {
+  const plain = plainLiteral(keyType, text);
+  if (plain !== null) return plain;
   let s = text.trim();
   const cast = s.indexOf('::');
   if (cast >= 0) s = s.slice(0, cast).trim();
@@ -42,10 +45,8 @@ export function literalToKey(keyType: KeyType, text: string): KeyPoint {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) {
     throw new KeyLiteralError(keyType, text, 'a field is out of range');
   }
+  if (day > daysInMonth(year, month)) throw new KeyLiteralError(keyType, text, 'no such day');
   const base = utcMillis(year, month, day, hour, minute, second);
-  if (new Date(utcMillis(year, month, day, 0, 0, 0)).getUTCDate() !== day) {
-    throw new KeyLiteralError(keyType, text, 'no such day');
-  }
   if (keyType === 'date' && (hour || minute || second || micros)) {
     throw new KeyLiteralError(keyType, text, 'a date bound has no time of day');
   }
@@ -58,7 +59,44 @@ export function literalToKey(keyType: KeyType, text: string): KeyPoint {
   return micros ? ((base - offsetMs) * 1000 + micros) / 1000 : base - offsetMs;
 }
 
+/**
+ * The shapes PostgreSQL prints for bounds in a UTC session — `2024-01-01` (date), `2024-01-01
+ * 00:00:00` (timestamp), `2024-01-01 00:00:00+00` (timestamptz) — read without a regular
+ * expression: introspection reads two per partition. null for anything else (the general parser).
+ */
+function plainLiteral(keyType: KeyType, s: string): KeyPoint | null {
+  const n = s.length;
+  if (keyType === 'date' ? n !== 10 : keyType === 'timestamp' ? n !== 19 : n !== 22) return null;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null; // '-'
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (keyType === 'date') return Date.UTC(year, month - 1, day);
+  if (s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null; // ' ', ':'
+  if (keyType === 'timestamptz' && (s.charCodeAt(19) !== 43 || s.charCodeAt(20) !== 48 || s.charCodeAt(21) !== 48)) return null; // '+00'
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The decimal number in s[at, at + count), or -1 if any of those characters is not a digit. */
+function digits(s: string, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 function utcMillis(year: number, month: number, day: number, h: number, mi: number, s: number): number {
+  // Date.UTC allocates nothing (introspection reads two bounds per partition), but reads years
+  // 0–99 as 1900–1999: those go through setUTCFullYear.
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, mi, s);
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(h, mi, s, 0);
@@ -71,6 +109,18 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
   if (key === -Infinity) return 'MINVALUE';
   if (key === Infinity) return 'MAXVALUE';
+  // Whole seconds of years 1000–9999 (every real bound), without a Date: plans print two per partition.
+  if (Number.isInteger(key) && key % 1000 === 0 && key >= -30_610_224_000_000 && key < 253_402_300_800_000) {
+    const days = Math.floor(key / 86_400_000);
+    const c = civilOfDays(days);
+    const datePart = `${unpackYear(c)}-${pad(unpackMonth(c))}-${pad(unpackDay(c))}`;
+    const secs = (key - days * 86_400_000) / 1000;
+    if (keyType === 'date' && secs === 0) return datePart;
+    if (keyType !== 'date') {
+      const time = `${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}`;
+      return `${datePart} ${time}${keyType === 'timestamptz' ? '+00' : ''}`;
+    }
+  }
   if (!Number.isFinite(key)) throw new Error(`not a key: ${key}`);
   const totalMicros = Math.round(key * 1000);
   const ms = Math.floor(totalMicros / 1000);

@@ -7,6 +7,7 @@ import {
   everyDays,
   floorKey,
   isAligned,
+  keyDay,
   keyToDateTime,
   nextBoundary,
   resolveOffset,
@@ -172,10 +173,13 @@ export function partitionName(tableName: string, axis: KeyAxis, start: KeyPoint,
 
 /** The {period} token: p2024, p2024q1, p2024h1, p2024_01, p2024w03, p2024_01_15. */
 function periodToken(axis: KeyAxis, start: KeyPoint, every: Every, aligned: boolean): string {
-  const d = keyToDateTime(axis, start);
+  const d = keyDay(axis, start);
   const day = `p${d.year}_${pad(d.month)}_${pad(d.day)}`;
   if (!aligned || every.unit === 'day') return day;
-  if (every.unit === 'week') return `p${d.weekYear}w${pad(d.weekNumber)}`;
+  if (every.unit === 'week') {
+    const w = keyToDateTime(axis, start); // ISO week-numbering: rare enough for luxon
+    return `p${w.weekYear}w${pad(w.weekNumber)}`;
+  }
   if (every.unit === 'year' || every.count === 12) return `p${d.year}`;
   if (every.count === 3) return `p${d.year}q${(d.month + 2) / 3}`;
   if (every.count === 6) return `p${d.year}h${(d.month + 5) / 6}`;
@@ -189,7 +193,7 @@ function periodToken(axis: KeyAxis, start: KeyPoint, every: Every, aligned: bool
  */
 export function nameSuffix(naming: NamingPattern | undefined, axis: KeyAxis, start: KeyPoint, every: Every, aligned: boolean): string {
   if (!naming) return `_${periodToken(axis, start, every, aligned)}`;
-  const d = keyToDateTime(axis, start);
+  const d = keyDay(axis, start);
   let out = '';
   for (const part of naming.parts.slice(1)) {
     if ('literal' in part) {
@@ -203,8 +207,8 @@ export function nameSuffix(naming: NamingPattern | undefined, axis: KeyAxis, sta
       case 'dd': out += pad(d.day); break;
       case 'q': out += String(Math.ceil(d.month / 3)); break;
       case 'h': out += String(Math.ceil(d.month / 6)); break;
-      case 'ww': out += pad(d.weekNumber); break;
-      case 'iyyy': out += pad(d.weekYear, 4); break;
+      case 'ww': out += pad(keyToDateTime(axis, start).weekNumber); break;
+      case 'iyyy': out += pad(keyToDateTime(axis, start).weekYear, 4); break;
       case 'table': break; // only at the start, which parseNaming checks
     }
   }

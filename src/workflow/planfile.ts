@@ -6,7 +6,7 @@
 // derives itself from that policy and the live database (planFileDifference), never the file's.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type Step, type TablePlan } from '../plan/model.js';
 import { canonicalJson } from '../plan/plan.js';
 import { callFor, storageArgIndex, StepShapeError } from '../plan/call.js';
@@ -17,20 +17,11 @@ import { formatIssue, PolicyError, type Policy, type TablePolicy } from '../poli
 import { printable } from '../util/printable.js';
 import { parseNow, WorkflowError } from './planning.js';
 import { FileTooLargeError, formatBytes, readFileLimited } from '../util/read-limited.js';
+import { schemaValidator } from '../util/schema-validator.js';
 
 export interface PlanFile extends Plan {
   planHash: string;
   policy: { file: string; text: string };
-}
-
-let compiled: ValidateFunction | null = null;
-function planSchemaValidator(): ValidateFunction {
-  if (!compiled) {
-    // Read at run time: schemas/ sits two levels above both src/workflow and dist/workflow.
-    const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8'));
-    compiled = new Ajv({ allErrors: true, strict: true }).compile(schema);
-  }
-  return compiled;
 }
 
 /** "tables[0].steps[2].call.name" from ajv's "/tables/0/steps/2/call/name". */
@@ -57,7 +48,7 @@ function describeSchemaError(e: ErrorObject): string {
 
 /** Checks a parsed plan file's shape against schemas/plan.schema.json; returns the first problem, or null. */
 export function planFileProblem(doc: unknown): string | null {
-  const validate = planSchemaValidator();
+  const validate = schemaValidator('plan');
   if (validate(doc)) return null;
   const errors = validate.errors ?? [];
   // anyOf reports every branch; the deepest path is the most useful single line.

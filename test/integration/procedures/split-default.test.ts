@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
 import type { TestDb } from '../../support/db.js';
 import {
   addPartition, call, waitersOn, createTable, createTablespace, errorOf, fillDays, installedDb, partitions, totals,
@@ -13,6 +14,26 @@ function months(year: number, count: number): { starts: string[]; ends: string[]
     names.push(`m_${a.toISOString().slice(0, 7).replace('-', '_')}`);
   }
   return { starts, ends, names };
+}
+
+/** Rows written into the new partitions (m_*) and into / deleted from the DEFAULT, by the server's own counters. */
+async function writes(c: pg.ClientBase, schema: string, expected: number) {
+  // The cumulative statistics are flushed asynchronously; wait for them.
+  let s = { inserted: -1, insertedIntoDefault: -1, deletedFromDefault: -1 };
+  for (let i = 0; i < 50; i++) {
+    await c.query('SELECT pg_stat_clear_snapshot()');
+    const r = await c.query(
+      `SELECT coalesce(sum(n_tup_ins) FILTER (WHERE relname LIKE 'm\\_%'), 0)::int AS inserted,
+              coalesce(sum(n_tup_ins) FILTER (WHERE relname = 'events_default'), 0)::int AS "insertedIntoDefault",
+              coalesce(sum(n_tup_del) FILTER (WHERE relname = 'events_default'), 0)::int AS "deletedFromDefault"
+         FROM pg_stat_user_tables WHERE schemaname = $1`,
+      [schema],
+    );
+    s = r.rows[0];
+    if (s.inserted + s.insertedIntoDefault >= expected) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return s;
 }
 
 describe('gppart.split_default', () => {
@@ -56,7 +77,7 @@ describe('gppart.split_default', () => {
     expect(idx.rows[0].n).toBe(1);
   });
 
-  it('splits 24 months out of the DEFAULT in one call, inserting each moved row exactly once', async () => {
+  it('splits 24 months out of the DEFAULT in one call, writing each row exactly once', async () => {
     const c = db.client;
     await createTable(c, 's2', 'events');
     await fillDays(c, 's2', 'events', '2022-01-01', '2024-01-01', 2);
@@ -74,21 +95,26 @@ describe('gppart.split_default', () => {
     expect(parts.find((p) => p.name === 'm_2022_02')!.rows).toBe(28 * 2);
     expect(parts.find((p) => p.name === 'm_2023_12')!.bound).toBe("FOR VALUES FROM ('2023-12-01') TO ('2024-01-01')");
 
-    // The cumulative statistics are flushed asynchronously; wait for them.
-    let inserted = -1;
-    let deletedFromDefault = -1;
-    for (let i = 0; i < 50; i++) {
-      await c.query('SELECT pg_stat_clear_snapshot()');
-      const s = await c.query(
-        `SELECT coalesce(sum(n_tup_ins) FILTER (WHERE relname LIKE 'm\\_%'), 0)::int AS ins,
-                coalesce(sum(n_tup_del) FILTER (WHERE relname = 'events_default'), 0)::int AS del
-           FROM pg_stat_user_tables WHERE schemaname = 's2'`,
-      );
-      inserted = s.rows[0].ins;
-      deletedFromDefault = s.rows[0].del;
-      if (inserted >= moved) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Most of the DEFAULT left, so it was rewritten: every row was written once, the moved ones
+    // into their new partitions and the 10 that stay into the fresh DEFAULT; none was deleted.
+    const { inserted, insertedIntoDefault, deletedFromDefault } = await writes(c, 's2', moved + 10);
+    expect(inserted).toBe(moved);
+    expect(insertedIntoDefault).toBe(10);
+    expect(deletedFromDefault).toBe(0);
+  });
+
+  it('splits a few months out of a DEFAULT that keeps most of its rows, deleting each moved row exactly once', async () => {
+    const c = db.client;
+    await createTable(c, 's7', 'events');
+    await fillDays(c, 's7', 'events', '2022-01-01', '2024-01-01', 2);
+    const before = await totals(c, 's7.events');
+    const a = months(2022, 2);
+
+    const moved = await call(c, 'split_default', ['s7', 'events', a.starts, a.ends, a.names, a.names.map(() => null), null]);
+
+    expect(moved).toBe(59 * 2);
+    expect(await totals(c, 's7.events')).toEqual(before);
+    const { inserted, deletedFromDefault } = await writes(c, 's7', moved);
     expect(inserted).toBe(moved);
     expect(deletedFromDefault).toBe(moved);
   });

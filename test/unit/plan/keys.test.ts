@@ -15,6 +15,49 @@ describe('literalToKey', () => {
     expect(keyToLiteral('timestamp', literalToKey('timestamp', '2024-01-01 00:00:00.000001'))).toBe('2024-01-01 00:00:00.000001');
   });
 
+  it('reads every date and whole-second timestamp in the shapes PostgreSQL prints', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }),
+        (y, m, d, hh, mi, ss) => {
+          const date = `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+          const time = `${pad(hh)}:${pad(mi)}:${pad(ss)}`;
+          const utc = new Date(0);
+          utc.setUTCFullYear(y, m - 1, d);
+          if (utc.getUTCDate() !== d) {
+            expect(() => literalToKey('date', date)).toThrow(/no such day/);
+            return;
+          }
+          expect(literalToKey('date', date)).toBe(utc.getTime());
+          utc.setUTCHours(hh, mi, ss, 0);
+          expect(literalToKey('timestamp', `${date} ${time}`)).toBe(utc.getTime());
+          expect(literalToKey('timestamptz', `${date} ${time}+00`)).toBe(utc.getTime());
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(literalToKey('date', '0099-03-01')).toBe(new Date('0099-03-01T00:00:00Z').getTime());
+  });
+
+  it('prints whole seconds of years 1000–9999 as toISOString does, and reads them back', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -30_610_224_000, max: 253_402_300_799 }), (seconds) => {
+        const key = seconds * 1000;
+        const iso = new Date(key).toISOString();
+        const stamp = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+        expect(keyToLiteral('timestamp', key)).toBe(stamp);
+        expect(keyToLiteral('timestamptz', key)).toBe(`${stamp}+00`);
+        expect(literalToKey('timestamp', stamp)).toBe(key);
+        const midnight = Math.floor(key / 86_400_000) * 86_400_000;
+        expect(keyToLiteral('date', midnight)).toBe(iso.slice(0, 10));
+        if (key !== midnight) expect(() => keyToLiteral('date', key)).toThrow(/midnight/);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('reads infinities and MINVALUE/MAXVALUE, and catalog decorations', () => {
     expect(literalToKey('date', 'MINVALUE')).toBe(-Infinity);
     expect(literalToKey('date', 'maxvalue')).toBe(Infinity);

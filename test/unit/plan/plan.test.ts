@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActualTable } from '../../../src/plan/model.js';
-import { buildPlan, isEmpty, planHash } from '../../../src/plan/plan.js';
+import { buildPlan, canonicalJson, isEmpty, planHash } from '../../../src/plan/plan.js';
 import { simulateSteps } from '../../../src/plan/simulate.js';
 import type { Policy, TablePolicy } from '../../../src/policy/types.js';
 import { band, offset, policy, retention, table } from './fixtures.js';
@@ -62,5 +63,30 @@ describe('buildPlan', () => {
     const after = simulateSteps(actual, plan.tables[0]!.steps);
     expect(after.partitions.some((p) => p.table.name.startsWith('y202'))).toBe(false);
     expect(isEmpty(buildPlan(input([archived], [after])))).toBe(true);
+  });
+});
+
+describe('canonicalJson', () => {
+  // What it must equal: JSON.stringify of a copy with every object's keys sorted.
+  const sortedCopy = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortedCopy)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
+            .map((k) => [k, sortedCopy((v as Record<string, unknown>)[k])]))
+        : v;
+
+  it('is JSON.stringify of the value with every object\'s keys sorted', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(canonicalJson(v)).toBe(JSON.stringify(sortedCopy(v)));
+      }),
+      { numRuns: 2000 },
+    );
+    const odd = { b: undefined, a: [undefined, 1, 'x"\u2028'], c: { z: null, y: [] }, 10: 1, 9: 2 };
+    expect(canonicalJson(odd)).toBe(JSON.stringify(sortedCopy(odd)));
+    const parsed = JSON.parse('{"__proto__": {"x": 1}, "a": 2}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"x":1},"a":2}');
+    expect(() => canonicalJson({ a: NaN })).toThrow(/cannot hold NaN/);
   });
 });

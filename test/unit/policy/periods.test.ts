@@ -128,6 +128,27 @@ describe('applyOffset', () => {
     expect(applyOffset(day(2024, 3, 31), { months: -1, days: -3 })).toBe(day(2024, 2, 26));
     expect(applyOffset(day(2024, 1, 15), { years: -1, weeks: 1 })).toBe(day(2023, 1, 22));
   });
+
+  it('lands where the same arithmetic on Date objects lands, for any day and offset', () => {
+    const viaDate = (ref: number, o: { years?: number; months?: number; weeks?: number; days?: number }) => {
+      const d = new Date(ref * 86_400_000);
+      const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + (o.years ?? 0) * 12 + (o.months ?? 0);
+      const y = Math.floor(total / 12);
+      const mo = total - y * 12;
+      const day = Math.min(d.getUTCDate(), new Date(Date.UTC(y, mo + 1, 0)).getUTCDate());
+      return Date.UTC(y, mo, day) / 86_400_000 + (o.weeks ?? 0) * 7 + (o.days ?? 0);
+    };
+    fc.assert(
+      fc.property(
+        // From about 330 AD: Date.UTC reads years 0–99 as 1900–1999, which the arithmetic does not copy.
+        fc.integer({ min: -600_000, max: 800_000 }),
+        fc.record({ years: fc.integer({ min: -50, max: 50 }), months: fc.integer({ min: -600, max: 600 }),
+                    weeks: fc.integer({ min: -60, max: 60 }), days: fc.integer({ min: -400, max: 400 }) }, { requiredKeys: [] }),
+        (ref, o) => applyOffset(ref, o) === viaDate(ref, o),
+      ),
+      { numRuns: 20_000 },
+    );
+  });
 });
 
 // The checks try 165 representative days of the 2023-2026 cycle; these compare them with trying
