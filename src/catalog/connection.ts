@@ -230,7 +230,9 @@ export function cancelRunningStatement(session: Session): void {
   const client = session.client as pg.Client & { activeQuery?: unknown };
   if (!client.activeQuery) return;
   try {
-    const canceller = new pg.Client(clientConfig(session.source.url)) as pg.Client & { cancel(c: pg.Client, q: unknown): void };
+    // The session's own class: pg is loaded lazily (openSession), so it is not at hand here.
+    const Client = client.constructor as typeof pg.Client;
+    const canceller = new Client(clientConfig(session.source.url)) as pg.Client & { cancel(c: pg.Client, q: unknown): void };
     canceller.cancel(session.client, client.activeQuery);
   } catch {
     // Best effort: the caller drains the statement anyway.

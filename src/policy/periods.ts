@@ -2,7 +2,6 @@
 // periods ("1 quarter"), lock timeouts ("5s") and storage options ("appendonly=true, ...").
 // Parsers return either a value or a one-line message; callers attach file positions.
 
-import { civilOfDays, daysInMonth, daysOfCivil, unpackDay } from '../util/civil.js';
 import type { Every } from '../plan/model.js';
 import type { RelativeOffset } from './types.js';
 import { quote, shorten } from './quote.js';

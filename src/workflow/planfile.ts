@@ -4,7 +4,7 @@
 // code: every step's call must be the one its kind and partitions call for (callFor), every step
 // must be one the embedded policy can ask for at the plan's `now`, and apply runs only the steps it
 // derives itself from that policy and the live database (planFileDifference), never the file's.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type Step, type TablePlan } from '../plan/model.js';

@@ -61,7 +61,7 @@ tables:
 
   it('counts creating a DEFAULT apart from the splits', async () => {
     const r = await db.cli(['plan', '-c', policy, '--now', NOW, '--target', 'rv.ensured']);
-    expect(r.stdout).toMatch(/\+ split +create DEFAULT partition ensured_default/);
+    expect(r.stdout).toMatch(/\+ split +create DEFAULT partition ensured_1_prt_default/);
     expect(r.stdout.trim().split('\n').at(-1)).toBe('Plan: 1 to split, 1 DEFAULT to create, 0 to merge, 0 to move, 0 to unload, 0 to drop.');
   });
 
