@@ -16,7 +16,7 @@ export function archivePass(ctx: PlanContext, planned: readonly Step[]): Step[] 
   const old = after.partitions.filter((p) => p.range && p.range.to <= cutoff && p.storage !== 'external');
   if (old.length) {
     ctx.warnings.push(
-      `archive after ${policy.archive.afterText}: ${old.length} partition(s) ending on or before ${ctx.lit(cutoff)} ` +
+      `archive after ${policy.archive.afterText}: ${old.length} partition(s) ending on or before ${ctx.btext(cutoff)} ` +
         `would be unloaded to S3, and unload is not implemented yet`,
     );
   }
