@@ -79,8 +79,10 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
     }));
     const byTable = new Map<string, TableSnapshots>();
     for (const s of details.snapshots) {
-      const entry = byTable.get(s.table_name) ?? { table: s.table_name, before: null, after: null };
-      const parts = ((s.state as { partitions?: SnapshotPartition[] }).partitions ?? []) as SnapshotPartition[];
+      const state = s.state as { partitions?: SnapshotPartition[]; keyType?: string };
+      const keyType = state.keyType === 'timestamp' || state.keyType === 'timestamptz' ? state.keyType : 'date';
+      const entry = byTable.get(s.table_name) ?? { table: s.table_name, keyType, before: null, after: null };
+      const parts = state.partitions ?? [];
       if (s.phase === 'before') entry.before = parts;
       else entry.after = parts;
       byTable.set(s.table_name, entry);

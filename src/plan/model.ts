@@ -50,6 +50,11 @@ export interface ActualPartition {
    */
   keyStats?: KeyStats;
   /**
+   * Set by the simulator (src/plan/simulate.ts) when a step moves rows nobody can estimate before
+   * it runs: out of a DEFAULT without key statistics. rowEstimate and bytes then mean nothing.
+   */
+  rowsUnknown?: boolean;
+  /**
    * What this partition has of its own rather than from the parent ("index x", "trigger y",
    * "grants {…}", "options fillfactor=70"): a merge or split that rewrites it does not keep them.
    */
@@ -232,12 +237,32 @@ export interface TablePlan {
    * could take under default_partition: forbid): `gppart plan` stops with these as its error.
    */
   blocking?: string[];
-  /** Partition layout before/after, one line per partition, for the diff view. */
-  layoutBefore: string[];
-  layoutAfter: string[];
+  /** Partition layout before/after (DEFAULT last), for the diff view. */
+  layoutBefore: LayoutEntry[];
+  layoutAfter: LayoutEntry[];
+  /** The policy's time zone: bounds of a timestamptz key read as days in it. */
+  timezone?: string;
   /** The introspected partitions the plan was computed from (DEFAULT last), for stale-plan messages. */
   partitionsBefore?: PartitionRef[];
   lock: { mode: 'shared' | 'exclusive'; timeoutMs: number };
+}
+
+/** One partition of a plan's before/after layout. */
+export interface LayoutEntry {
+  /** Child table name, `schema.name` when it lives in another schema than its table. */
+  name: string;
+  isDefault: boolean;
+  /** Bound literals as in PartitionRef; absent for the DEFAULT. */
+  from?: string;
+  to?: string;
+  /** null = the database's default tablespace. */
+  tablespace: string | null;
+  storage: StorageKind;
+  /** Estimated rows and bytes; null when nobody can tell before the steps run (rows split out of a DEFAULT without statistics). */
+  rows: number | null;
+  bytes: number | null;
+  /** Created by the plan's steps. */
+  isNew?: boolean;
 }
 
 export interface Plan {

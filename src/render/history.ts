@@ -1,8 +1,9 @@
 // Past applies as text: `gppart history` (one line per apply) and `gppart show --apply ID`
 // (snapshots before/after as a layout diff, then the journal's steps with timings).
 import { formatCount, KIND_SYMBOL } from './text.js';
-import { layoutDiff } from './layout-diff.js';
-import type { ApplySummary, StepKind } from '../plan/model.js';
+import { layoutDiff, layoutDiffLines, layoutHeading } from './layout-diff.js';
+import type { BoundFormat } from '../plan/display.js';
+import type { ApplySummary, KeyType, LayoutEntry, StepKind, StorageKind } from '../plan/model.js';
 import { term } from './escape.js';
 
 export interface JournalStep {
@@ -31,6 +32,8 @@ export interface SnapshotPartition {
 
 export interface TableSnapshots {
   table: string;
+  /** From the snapshot; bounds are read with it (date when absent). */
+  keyType?: KeyType;
   before: SnapshotPartition[] | null;
   after: SnapshotPartition[] | null;
 }
@@ -56,10 +59,17 @@ export function renderHistoryText(rows: ApplySummary[]): string {
   return pad(table).join('\n') + '\n';
 }
 
-/** One line per partition: identity, bounds and placement; no row estimates, which change on every ANALYZE. */
-export function snapshotLayout(parts: SnapshotPartition[]): string[] {
-  const rows = parts.map((p) => [term(p.name), p.isDefault ? 'DEFAULT' : term(`[${p.from}, ${p.to})`), term(`tablespace ${p.tablespace ?? 'default'}`), term(p.storage ?? '')]);
-  return rows.length ? pad(rows) : [];
+/** A snapshot's partitions as layout entries: identity, bounds and placement; no row estimates, which change on every ANALYZE. */
+export function snapshotLayout(parts: SnapshotPartition[]): LayoutEntry[] {
+  return parts.map((p) => ({
+    name: p.name,
+    isDefault: p.isDefault,
+    ...(p.isDefault ? {} : { from: p.from, to: p.to }),
+    tablespace: p.tablespace ?? null,
+    storage: (p.storage ?? 'heap') as StorageKind,
+    rows: null,
+    bytes: null,
+  }));
 }
 
 export function renderApplyText(apply: ApplySummary, steps: JournalStep[], snapshots: TableSnapshots[]): string {
@@ -72,12 +82,16 @@ export function renderApplyText(apply: ApplySummary, steps: JournalStep[], snaps
   for (const t of tables) {
     out.push('', term(t));
     const snap = snapshots.find((s) => s.table === t);
+    const f: BoundFormat = { keyType: snap?.keyType ?? 'date' };
     if (snap?.before && snap.after) {
-      out.push('  layout before → after:');
-      for (const l of layoutDiff(snapshotLayout(snap.before), snapshotLayout(snap.after))) out.push(`    ${l.op} ${l.line}`);
+      const d = layoutDiff(snapshotLayout(snap.before), snapshotLayout(snap.after), f, { rows: false });
+      out.push(`  ${layoutHeading(d, { rows: false })}`);
+      for (const l of layoutDiffLines(d, f, { rows: false })) out.push(`    ${l.op} ${l.text}`);
     } else if (snap?.before) {
-      out.push('  layout before (no snapshot after: the apply did not finish):');
-      for (const l of snapshotLayout(snap.before)) out.push(`      ${l}`);
+      const before = snapshotLayout(snap.before);
+      const d = layoutDiff(before, before, f, { rows: false });
+      out.push(`  ${layoutHeading(d, { rows: false }, 'layout before, no snapshot after: the apply did not finish')}`);
+      for (const l of layoutDiffLines(d, f, { rows: false }, Infinity)) out.push(`    ${l.op} ${l.text}`);
     }
     const mine = steps.filter((s) => s.table === t);
     if (mine.length) out.push('  steps:');

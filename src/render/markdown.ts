@@ -3,8 +3,8 @@
 // risks a reviewer must sign off on (drops, unloads, exclusive locks, volume moved).
 import type { Plan, Step, StepKind, TablePlan } from '../plan/model.js';
 import { STEP_KINDS, SUMMARY_KINDS, isDestructiveKind } from '../plan/model.js';
-import { formatBytes, formatCount, stepHeadline, summaryLine } from './text.js';
-import { foldUnchanged, layoutChanged, layoutDiff } from './layout-diff.js';
+import { boundFormat, formatBytes, formatCount, stepHeadline, summaryLine } from './text.js';
+import { layoutChanged, layoutDiff, layoutDiffLines, layoutHeading } from './layout-diff.js';
 import { mdBlock as block, mdCell as cell, mdCellCode as cellCode, mdCode as code, mdProse as prose } from './escape.js';
 
 function sum(steps: Step[], f: (s: Step) => number): number {
@@ -54,15 +54,16 @@ function tableSection(t: TablePlan, renderCall: (s: Step) => string): string[] {
     return out;
   }
   for (const [i, s] of t.steps.entries()) {
-    out.push('', `${i + 1}. **${s.kind}**${s.destructive ? ' (destructive)' : ''}: ${prose(stepHeadline(s))}`);
+    out.push('', `${i + 1}. **${s.kind}**${s.destructive ? ' (destructive)' : ''}: ${prose(stepHeadline(s, boundFormat(t)))}`);
     out.push(`   - moves ~${formatCount(s.estimatedRows)} rows, ~${formatBytes(s.estimatedBytes)}`);
     out.push(`   - why: ${prose(s.reason)}`);
     out.push('', ...block('sql', [renderCall(s) + ';']).map((l) => `   ${l}`));
   }
-  const d = layoutDiff(t.layoutBefore, t.layoutAfter);
+  const f = boundFormat(t);
+  const d = layoutDiff(t.layoutBefore, t.layoutAfter, f, { rows: true });
   if (layoutChanged(d)) {
-    out.push('', 'Partition layout, before → after:', '');
-    out.push(...block('diff', foldUnchanged(d, 2).map((l) => `${l.op} ${l.line}`)));
+    out.push('', layoutHeading(d, { rows: true }, 'Partition layout, before → after'), '');
+    out.push(...block('diff', layoutDiffLines(d, f, { rows: true }).map((l) => `${l.op} ${l.text}`)));
   }
   return out;
 }

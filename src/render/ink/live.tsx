@@ -4,10 +4,12 @@
 import { render, renderToString } from 'ink';
 import type { Plan } from '../../plan/model.js';
 import { PlanView } from './PlanView.js';
+import type { Throughput } from '../impact.js';
 import { ApplyView, initialApplyState, type ApplyViewState } from './ApplyView.js';
 
-export function planToTerminalString(plan: Plan, columns = process.stdout.columns || 100): string {
-  return renderToString(<PlanView plan={plan} />, { columns });
+export function planToTerminalString(plan: Plan, opts: { throughput?: Throughput; columns?: number } = {}): string {
+  const columns = opts.columns ?? (process.stdout.columns || 100);
+  return renderToString(<PlanView plan={plan} throughput={opts.throughput} columns={columns} />, { columns });
 }
 
 export interface LiveApplyView {

@@ -28,8 +28,9 @@ describe('planTable', () => {
     expect(s.reason).toMatch(/upper bound/);
     expect(s.reads).toEqual([{ name: 'orders_default', schema: 'sales', isDefault: true, tablespace: null }]);
     expect(s.destructive).toBe(false);
-    expect(plan.layoutAfter.at(-1)).toMatch(/^orders_default\s+DEFAULT\s+tablespace pg_default\s+~5000 rows$/);
-    expect(plan.layoutAfter[0]).toMatch(/^orders_p2022q3\s+\[2022-07-01, 2022-10-01\)\s+tablespace warm\s+new$/);
+    // Without key statistics nobody can tell where the DEFAULT's rows go: unknown, not "all" nor "none".
+    expect(plan.layoutAfter.at(-1)).toMatchObject({ name: 'orders_default', isDefault: true, tablespace: null, rows: null });
+    expect(plan.layoutAfter[0]).toMatchObject({ name: 'orders_p2022q3', from: '2022-07-01', to: '2022-10-01', tablespace: 'warm', rows: null, isNew: true });
     // Re-planning the simulated result finds nothing left to do.
     expect(planTable(p, simulateSteps(table([], { defaultRows: 5000 }), plan.steps), NOW).steps).toEqual([]);
   });
@@ -263,7 +264,7 @@ describe('planTable', () => {
     const plan = planTable(p, actual, NOW);
     expect(plan.steps.map((s) => s.kind)).toEqual(['split']);
     expect(plan.warnings).toEqual([]);
-    expect(plan.layoutBefore[1]).toMatch(/\[2030-01-01, MAXVALUE\)/);
+    expect(plan.layoutBefore[1]).toMatchObject({ from: '2030-01-01', to: 'MAXVALUE' });
   });
 
   it('fingerprints structure, not row counts', () => {
