@@ -93,6 +93,8 @@ export interface ApplyOptions {
   toolVersion: string;
   planHash: string;
   budget?: ApplyBudget;
+  /** The policy file's text, recorded with the apply (the next plan's ticket diffs against it). */
+  policyText: string;
 }
 
 function holderText(table: string, h: LockHolder | null): string {
@@ -172,6 +174,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       planHash: opts.planHash,
       now: plan.now,
       client: opts.client,
+      policyText: opts.policyText,
     });
     let finished = false;
     try {

@@ -33,6 +33,7 @@ async function applyPolicy(session: Session, policyText: string, now: string, st
     driver: run.driver,
     plan: run.plan,
     planHash: toPlanFile(run.plan, { file: 'bench.yaml', text: policyText }).planHash,
+    policyText,
     client: 'gppart bench',
     toolVersion: TOOL_VERSION,
     stateDir,

@@ -2,7 +2,7 @@
 // Same SQL on every dialect (Greenplum 6 has advisory locks and these tables too).
 import type pg from 'pg';
 import { sqlIdent, sqlLiteral, stepTransactionSql } from './dialect.js';
-import type { ApplySummary } from '../plan/model.js';
+import type { ApplySummary, PastApply, StepKind, Throughput } from '../plan/model.js';
 
 /** Arbitrary first half of the advisory lock key, so gppart's locks never meet another tool's. */
 const LOCK_CLASS = 0x67707074; // 'gppt'
@@ -62,13 +62,15 @@ export interface ApplyRecord {
   planHash: string;
   now: string;
   client: string;
+  /** The policy file's text, so the next plan can show what changed in it since. */
+  policyText: string;
 }
 
 export async function beginApply(client: pg.ClientBase, rec: ApplyRecord): Promise<number> {
   const r = await client.query<{ id: string }>(
-    `INSERT INTO gppart.applies (started_at, status, client, tool_version, policy_hash, plan_hash, now_value)
-     VALUES (now(), 'running', $1, $2, $3, $4, $5) RETURNING id`,
-    [rec.client, rec.toolVersion, rec.policyHash, rec.planHash, rec.now],
+    `INSERT INTO gppart.applies (started_at, status, client, tool_version, policy_hash, plan_hash, now_value, policy_text)
+     VALUES (now(), 'running', $1, $2, $3, $4, $5, $6) RETURNING id`,
+    [rec.client, rec.toolVersion, rec.policyHash, rec.planHash, rec.now, rec.policyText],
   );
   const id = Number(r.rows[0]!.id);
   // Makes a concurrent apply's "locked by" message name this apply.
@@ -182,6 +184,43 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummary | null> {
   const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1 GROUP BY a.id`, [id]);
   return r.rows[0] ? applySummary(r.rows[0]) : null;
+}
+
+/** Done steps per kind that a throughput is measured over: the latest ones, as the machine is now. */
+const THROUGHPUT_STEPS = 20;
+
+/**
+ * Rows per second of the latest done steps of each kind that moved or removed rows, from the
+ * journal (each step's time from its journal row to its commit). Empty when nothing was done yet.
+ */
+export async function pastThroughput(client: pg.ClientBase): Promise<Throughput> {
+  const r = await client.query<{ kind: string; steps: string; rows: string; seconds: string }>(
+    `SELECT kind, count(*) AS steps, sum(rows) AS rows, sum(seconds) AS seconds
+     FROM (SELECT kind, rows, extract(epoch FROM finished_at - started_at) AS seconds,
+                  row_number() OVER (PARTITION BY kind ORDER BY id DESC) AS n
+           FROM gppart.journal
+           WHERE status = 'done' AND rows > 0 AND finished_at > started_at) j
+     WHERE n <= $1
+     GROUP BY kind`,
+    [THROUGHPUT_STEPS],
+  );
+  const out: Throughput = {};
+  for (const x of r.rows) {
+    const seconds = Number(x.seconds);
+    if (seconds > 0) out[x.kind as StepKind] = { rowsPerSecond: Number(x.rows) / seconds, steps: Number(x.steps) };
+  }
+  return out;
+}
+
+/** The latest apply that changed something (done or partial), with the policy it ran with; null when there is none. */
+export async function lastApply(client: pg.ClientBase): Promise<PastApply | null> {
+  const r = await client.query<{ id: string; started_at: string; status: string; policy_hash: string | null; policy_text: string | null }>(
+    // Through row_to_json: a schema gppart older than migration 070 has no policy_text column yet.
+    `SELECT id, started_at::text AS started_at, status, policy_hash, row_to_json(a)->>'policy_text' AS policy_text
+     FROM gppart.applies a WHERE status IN ('done', 'partial') ORDER BY id DESC LIMIT 1`,
+  );
+  const x = r.rows[0];
+  return x ? { id: Number(x.id), startedAt: x.started_at, status: x.status, policyHash: x.policy_hash, policyText: x.policy_text } : null;
 }
 
 /** Names of the tablespaces that exist, so a plan never proposes a step that must fail on one. */

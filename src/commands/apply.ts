@@ -195,6 +195,8 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         driver,
         plan,
         planHash,
+        // Recorded with the apply: the next plan's ticket shows what changed in the policy since.
+        policyText: file ? file.doc.policy.text : policyText!.text,
         client: who,
         toolVersion: TOOL_VERSION,
         stateDir: flags['state-dir'],

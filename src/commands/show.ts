@@ -51,10 +51,10 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
         this.say(renderPlanSql(plan, (s) => driver.renderCall(s.call)));
         break;
       case 'markdown':
-        this.say(renderPlanMarkdown(plan, doc.planHash, (s) => driver.renderCall(s.call)));
+        this.say(renderPlanMarkdown(plan, { planHash: doc.planHash, renderCall: (s) => driver.renderCall(s.call), policy: doc.policy, context: doc.context }));
         break;
       default:
-        this.say(renderPlanText(plan, { color: wantsColor() }, (s) => driver.renderCall(s.call)));
+        this.say(renderPlanText(plan, { color: wantsColor(), throughput: doc.context?.throughput }, (s) => driver.renderCall(s.call)));
         this.say(`Plan hash ${doc.planHash}; apply exactly it with: gppart apply ${printable(args.planfile)}`);
     }
   }

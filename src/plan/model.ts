@@ -295,3 +295,34 @@ export interface ApplySummary {
   stepsFailed: number;
   stepsStarted: number;
 }
+
+/** Past speed of one kind of step on a database, from its journal (rows per second of done steps). */
+export interface KindThroughput {
+  rowsPerSecond: number;
+  /** How many done steps it was measured over. */
+  steps: number;
+}
+
+export type Throughput = Partial<Record<StepKind, KindThroughput>>;
+
+/** An earlier apply, as a plan's ticket compares itself with it. */
+export interface PastApply {
+  id: number;
+  startedAt: string;
+  status: string;
+  policyHash: string | null;
+  /** The policy it ran with; null for applies recorded before gppart kept it. */
+  policyText: string | null;
+}
+
+/** Facts around a plan for its reviewers. Not part of the plan: its hash does not cover them and apply ignores them. */
+export interface ReviewContext {
+  /** ISO timestamp. */
+  generatedAt: string;
+  /** user@host of whoever ran gppart plan. */
+  generatedBy: string;
+  /** Past rows per second per kind on this database. */
+  throughput: Throughput;
+  /** The last apply that changed something in this database; null when none is recorded. */
+  lastApply: PastApply | null;
+}

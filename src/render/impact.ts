@@ -2,18 +2,11 @@
 // the stored functions lock (docs/procedures.md, docs/greenplum6.md); the duration comes from the
 // journal's past throughput on this database (rows per second of done steps of the same kind),
 // read by the command and passed in as data, when there is any.
-import type { Dialect, Step, StepKind, TablePlan } from '../plan/model.js';
+import type { Dialect, Step, TablePlan, Throughput } from '../plan/model.js';
 import { term } from './escape.js';
 import { formatCount, formatDuration } from './numbers.js';
 
-/** Past speed of one kind of step on this database, from the journal. */
-export interface KindThroughput {
-  rowsPerSecond: number;
-  /** How many done steps it was measured over. */
-  steps: number;
-}
-
-export type Throughput = Partial<Record<StepKind, KindThroughput>>;
+export type { Throughput } from '../plan/model.js';
 
 export interface StepImpact {
   /** Who waits, and for which part of the step. */

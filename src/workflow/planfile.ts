@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type Step, type TablePlan } from '../plan/model.js';
+import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type ReviewContext, type Step, type TablePlan } from '../plan/model.js';
 import { canonicalJson } from '../plan/plan.js';
 import { callFor, storageArgIndex, StepShapeError } from '../plan/call.js';
 import { keyToLiteral, literalToKey } from '../plan/keys.js';
@@ -20,6 +20,8 @@ import { parseNow, WorkflowError } from './planning.js';
 export interface PlanFile extends Plan {
   planHash: string;
   policy: { file: string; text: string };
+  /** For the reviewer (gppart show --format markdown): who made it, when, and the journal's history. Not hashed; apply ignores it. */
+  context?: ReviewContext;
 }
 
 let compiled: ValidateFunction | null = null;
@@ -69,12 +71,12 @@ function hashOf(plan: Plan, policy: { file: string; text: string }): string {
 }
 
 function stripFileFields(doc: PlanFile): Plan {
-  const { planHash: _h, policy: _p, ...plan } = doc;
+  const { planHash: _h, policy: _p, context: _c, ...plan } = doc;
   return plan;
 }
 
-export function toPlanFile(plan: Plan, policy: { file: string; text: string }): PlanFile {
-  return { ...plan, planHash: hashOf(plan, policy), policy };
+export function toPlanFile(plan: Plan, policy: { file: string; text: string }, context?: ReviewContext): PlanFile {
+  return { ...plan, planHash: hashOf(plan, policy), policy, ...(context ? { context } : {}) };
 }
 
 export function writePlanFile(path: string, doc: PlanFile): void {

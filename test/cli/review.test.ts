@@ -74,7 +74,9 @@ describe('gppart plan review and audit', () => {
     const md = await runCli(['show', planFile, '--format', 'markdown'], { env: noDb });
     expect(md.code).toBe(0);
     expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\` |`);
-    expect(md.stdout).toContain(`| Policy hash | \`${doc.policyHash}\` |`);
+    expect(md.stdout).toContain(`hash \`${doc.policyHash}\` |`);
+    expect(md.stdout).toMatch(/^\| Generated \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by `.+@.+` \|$/m);
+    expect(md.stdout).toContain('No apply is recorded in this database yet');
     expect(md.stdout).toContain('| Planned for (now) | `2026-11-25` |');
     expect(md.stdout).toMatch(/\*\*DROP\*\* `review\.events`: 1 partition drop\(s\) delete ~31 rows/);
     expect(md.stdout).toMatch(/```sql\n\s*SELECT "gppart"\."drop_partition"\('review', 'events', 'review', 'events_2020'/);
@@ -84,9 +86,10 @@ describe('gppart plan review and audit', () => {
     const json = await runCli(['show', planFile, '--format', 'json'], { env: noDb });
     expect(JSON.parse(json.stdout)).toEqual(doc);
     for (const r of [text, md, sql, json]) expect(r.stdout).not.toMatch(ESC);
-    // The same markdown straight from plan.
+    // The same markdown straight from plan, but for when it was generated.
     const direct = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
-    expect(direct.stdout).toBe(md.stdout);
+    const undated = (t: string) => t.replace(/^\| Generated \|.*$/m, '');
+    expect(undated(direct.stdout)).toBe(undated(md.stdout));
   });
 
   it('show refuses a hand-edited or misshapen plan file in one line', async () => {
@@ -128,7 +131,7 @@ describe('gppart plan review and audit', () => {
     expect(s.stdout).toMatch(new RegExp(`^apply ${id}: done, started `));
     expect(s.stdout).toContain(`plan   ${doc.planHash}`);
     expect(s.stdout).toMatch(/^review\.events$/m);
-    expect(s.stdout).toMatch(/^ {4}- events_2020 +\[2020-01-01, 2021-01-01\) +tablespace default/m);
+    expect(s.stdout).toMatch(/^ {4}- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
     expect(s.stdout).toMatch(/^ {4}\+ events_p2026_11 +\[2026-11-01, 2026-12-01\)/m);
     expect(s.stdout).toMatch(/^ {6}events_default +DEFAULT/m);
     expect(s.stdout).toMatch(/^ +1\. - drop +done +\d+\.\d\d s +31 rows +started /m);

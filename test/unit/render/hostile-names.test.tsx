@@ -57,7 +57,7 @@ describe('renderers with hostile names', () => {
   });
 
   it('markdown: no HTML, link, heading or extra table cell from a name', () => {
-    const out = renderPlanMarkdown(plan, 'ab'.repeat(32), call);
+    const out = renderPlanMarkdown(plan, { planHash: 'ab'.repeat(32), renderCall: call, policy: { file: 'gppart.yaml', text: 'version: 1\n' } });
     expectNoInjectedLine(out);
     // Outside code (where nothing is markup), no raw HTML or link may remain.
     const prose = out.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/(`+)(?:[^`]|(?!\1)`+)*?\1(?!`)/g, '');
