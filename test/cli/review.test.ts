@@ -143,6 +143,16 @@ describe('gppart plan review and audit', () => {
     expect(sj.steps.map((x: { status: string }) => x.status)).toEqual(['done', 'done']);
     expect(sj.snapshots[0].before.length).toBeGreaterThan(0);
 
+    // The apply kept its policy: the next ticket compares with it.
+    const kept = await db.client.query(`SELECT policy_text FROM gppart.applies WHERE id = $1`, [id]);
+    expect(kept.rows[0].policy_text).toBe(POLICY);
+    const next = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
+    expect(next.stdout).toContain(`Unchanged since apply ${id} (`);
+    writeFileSync(policyFile, POLICY.replace('drop_after: 1 year', 'drop_after: 2 years'));
+    const changed = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
+    writeFileSync(policyFile, POLICY);
+    expect(changed.stdout).toMatch(/```diff\n--- apply \d+\n\+\+\+ .*gppart\.yaml\n@@ [^\n]+\n(?: .*\n)*-    retention: \{ drop_after: 1 year \}\n\+    retention: \{ drop_after: 2 years \}\n/);
+
     const missing = await runCli(['show', '--apply', '999999'], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no apply 999999/);
