@@ -134,6 +134,8 @@ export async function countRows(client: pg.ClientBase, schema: string, name: str
   return { rows: Number(r.rows[0]!.n), keySum: r.rows[0]!.s ?? '0' };
 }
 
+// The journal is counted per apply in a subquery and joined, rather than grouping the join by
+// a.id: Greenplum 6's planner cannot sort for that GROUP BY once a WHERE pins the id.
 const APPLIES_SQL = `
   SELECT a.id, a.started_at::text AS started_at, a.finished_at::text AS finished_at,
          -- "running" with no session left to run it: the process was killed or lost its connection.
@@ -142,12 +144,20 @@ const APPLIES_SQL = `
               THEN 'interrupted' ELSE a.status END AS status,
          a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
-         count(*) FILTER (WHERE j.status = 'done') AS done,
-         count(*) FILTER (WHERE j.status = 'failed') AS failed,
-         count(*) FILTER (WHERE j.status = 'started') AS started
-  FROM gppart.applies a LEFT JOIN gppart.journal j ON j.apply_id = a.id`;
+         coalesce(j.done, 0) AS done, coalesce(j.failed, 0) AS failed, coalesce(j.skipped, 0) AS skipped,
+         coalesce(j.interrupted, 0) AS interrupted, coalesce(j.started, 0) AS started
+  FROM gppart.applies a
+  LEFT JOIN (
+    SELECT apply_id,
+           sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
+           sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+           sum(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END) AS skipped,
+           sum(CASE WHEN status = 'interrupted' THEN 1 ELSE 0 END) AS interrupted,
+           sum(CASE WHEN status = 'started' THEN 1 ELSE 0 END) AS started
+    FROM gppart.journal GROUP BY apply_id
+  ) j ON j.apply_id = a.id`;
 
-function applySummary(x: Record<string, string | null>): ApplySummary {
+function applySummary(x: Record<string, string | null>, rowsByKind: Record<string, number>): ApplySummary {
   return {
     id: Number(x.id),
     startedAt: x.started_at!,
@@ -160,13 +170,37 @@ function applySummary(x: Record<string, string | null>): ApplySummary {
     now: x.now_value,
     stepsDone: Number(x.done),
     stepsFailed: Number(x.failed),
+    stepsSkipped: Number(x.skipped),
+    stepsInterrupted: Number(x.interrupted),
     stepsStarted: Number(x.started),
+    rowsByKind,
   };
 }
 
+/** Rows of the done steps of these applies, per apply and kind. */
+async function rowsByKind(client: pg.ClientBase, ids: number[]): Promise<Map<number, Record<string, number>>> {
+  const out = new Map<number, Record<string, number>>(ids.map((id) => [id, {}]));
+  if (!ids.length) return out;
+  const r = await client.query<{ apply_id: string; kind: string; rows: string }>(
+    `SELECT apply_id, kind, sum(rows) AS rows FROM gppart.journal
+     WHERE apply_id = ANY($1::bigint[]) AND status = 'done' GROUP BY apply_id, kind`,
+    [ids],
+  );
+  for (const x of r.rows) out.get(Number(x.apply_id))![x.kind] = Number(x.rows ?? 0);
+  return out;
+}
+
+async function summaries(client: pg.ClientBase, rows: Array<Record<string, string | null>>): Promise<ApplySummary[]> {
+  const kinds = await rowsByKind(
+    client,
+    rows.map((x) => Number(x.id)),
+  );
+  return rows.map((x) => applySummary(x, kinds.get(Number(x.id)) ?? {}));
+}
+
 export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummary[]> {
-  const r = await client.query(`${APPLIES_SQL} GROUP BY a.id ORDER BY a.id DESC LIMIT $1`, [limit]);
-  return r.rows.map(applySummary);
+  const r = await client.query(`${APPLIES_SQL} ORDER BY a.id DESC LIMIT $1`, [limit]);
+  return summaries(client, r.rows);
 }
 
 export async function applyDetails(client: pg.ClientBase, id: number) {
@@ -182,8 +216,8 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 
 /** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
 export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummary | null> {
-  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1 GROUP BY a.id`, [id]);
-  return r.rows[0] ? applySummary(r.rows[0]) : null;
+  const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1`, [id]);
+  return r.rows[0] ? (await summaries(client, r.rows))[0]! : null;
 }
 
 /** Done steps per kind that a throughput is measured over: the latest ones, as the machine is now. */

@@ -1,11 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { connectionFlags, GppartCommand } from '../cli/base.js';
 import { driverFor } from '../catalog/drivers.js';
+import { serverInfo } from '../catalog/connection.js';
 import { applyDetails, getApply, isInstalled } from '../catalog/state-store.js';
 import { renderPlanText } from '../render/text.js';
 import { renderPlanSql } from '../render/sql.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
-import { renderApplyText, type JournalStep, type SnapshotPartition, type TableSnapshots } from '../render/history.js';
+import { renderApplyMarkdown, renderApplyText, type JournalStep, type SnapshotPartition, type TableSnapshots } from '../render/history.js';
 import { wantsColor } from '../cli/output.js';
 import { readPlanFile } from '../workflow/planfile.js';
 import { printable } from '../util/printable.js';
@@ -15,11 +16,12 @@ export default class Show extends GppartCommand {
   static override summary = 'Render a saved plan (no database needed), or a past apply from the journal.';
   static override description = `gppart show PLANFILE renders a plan written by \`gppart plan --out\` as text, markdown (for a change ticket), json or sql (a psql script); it checks the file's hash first and needs no database.
 
-gppart show --apply ID reads apply ID from the database: its snapshots before and after as a layout diff, and each journal step with status, rows and timings.`;
+gppart show --apply ID reads apply ID from the database: its snapshots before and after as a layout diff, and each journal step with status, rows and timings, and why a step failed, was interrupted or skipped; --format markdown makes it a note that closes the change ticket.`;
   static override examples = [
     '<%= config.bin %> show plan.json --format markdown > change-1234.md',
     '<%= config.bin %> show plan.json --format sql > change-1234.sql',
     '<%= config.bin %> show --apply 42',
+    '<%= config.bin %> show --apply 42 --format markdown >> change-1234.md',
   ];
   static override args = {
     planfile: Args.string({ description: 'A plan written by `gppart plan --out`.', required: false, ignoreStdin: true }),
@@ -27,14 +29,14 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
   static override flags = {
     ...connectionFlags,
     apply: Flags.integer({ description: 'Show this past apply (an id from `gppart history`).', helpValue: 'ID', min: 1 }),
-    format: Flags.string({ description: 'Output format (--apply: text or json).', options: ['text', 'markdown', 'json', 'sql'], default: 'text' }),
+    format: Flags.string({ description: 'Output format (--apply: text, markdown to close a change ticket, or json).', options: ['text', 'markdown', 'json', 'sql'], default: 'text' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Show);
     if (flags.apply !== undefined) {
       if (args.planfile) throw new WorkflowError('give either PLANFILE or --apply ID, not both');
-      if (flags.format !== 'text' && flags.format !== 'json') throw new WorkflowError(`--apply shows as text or json, not ${flags.format}`);
+      if (flags.format === 'sql') throw new WorkflowError('--apply shows as text, markdown or json, not sql');
       await this.showApply(flags.apply, flags.format, flags['database-url']);
       return;
     }
@@ -90,6 +92,8 @@ gppart show --apply ID reads apply ID from the database: its snapshots before an
     const snapshots = [...byTable.values()];
     if (format === 'json') {
       this.say(JSON.stringify({ apply, steps, snapshots }, null, 2));
+    } else if (format === 'markdown') {
+      this.say(renderApplyMarkdown(apply, steps, snapshots, await serverInfo(session)));
     } else {
       this.say(renderApplyText(apply, steps, snapshots));
     }

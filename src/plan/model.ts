@@ -284,7 +284,7 @@ export interface ApplySummary {
   id: number;
   startedAt: string;
   finishedAt: string | null;
-  /** running, done, failed, partial; "interrupted" when its session is gone while running. */
+  /** running, done, failed, partial, interrupted (also when its session is gone while running). */
   status: string;
   user: string;
   client: string | null;
@@ -293,7 +293,14 @@ export interface ApplySummary {
   now: string | null;
   stepsDone: number;
   stepsFailed: number;
+  /** Not run: an earlier step of the table failed, or the apply was interrupted. */
+  stepsSkipped: number;
+  /** Cancelled while running (Ctrl-C, SIGTERM) and rolled back. */
+  stepsInterrupted: number;
+  /** Still "started": running now, or cut off by a killed process (the server rolled it back). */
   stepsStarted: number;
+  /** Rows of done steps per kind (the renderers tell moved from deleted). */
+  rowsByKind: Record<string, number>;
 }
 
 /** Past speed of one kind of step on a database, from its journal (rows per second of done steps). */

@@ -119,24 +119,33 @@ describe('gppart plan review and audit', () => {
     const h = await runCli(['history'], { env });
     expect(h.code).toBe(0);
     const lines = h.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ID +STARTED +STATUS +BY +POLICY +NOW +STEPS$/);
+    expect(lines[0]).toMatch(/^ID +STARTED +STATUS +BY +POLICY +NOW +STEPS +ROWS$/);
     const doc = JSON.parse(readFileSync(planFile, 'utf8'));
-    expect(lines[1]).toMatch(new RegExp(`^${id} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\S* +done +\\S+ \\(.+@.+\\) +${doc.policyHash.slice(0, 12)} +2026-11-25 +2 done, 0 failed$`));
+    expect(lines[1]).toMatch(new RegExp(`^${id} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\S* +done +\\S+ \\(.+@.+\\) +${doc.policyHash.slice(0, 12)} +2026-11-25 +2 done +[\\d,]+ rows moved, 31 deleted$`));
     const hj = JSON.parse((await runCli(['history', '--format', 'json', '--limit', '1'], { env })).stdout);
     expect(hj).toHaveLength(1);
-    expect(hj[0]).toMatchObject({ id, status: 'done', stepsDone: 2, stepsFailed: 0, planHash: doc.planHash });
+    expect(hj[0]).toMatchObject({ id, status: 'done', stepsDone: 2, stepsFailed: 0, stepsSkipped: 0, planHash: doc.planHash, rowsByKind: { drop: 31 } });
 
     const s = await runCli(['show', '--apply', String(id)], { env });
     expect(s.stderr).toBe('');
     expect(s.stdout).toMatch(new RegExp(`^apply ${id}: done, started `));
     expect(s.stdout).toContain(`plan   ${doc.planHash}`);
     expect(s.stdout).toMatch(/^review\.events$/m);
-    expect(s.stdout).toMatch(/^ {4}- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
-    expect(s.stdout).toMatch(/^ {4}\+ events_p2026_11 +\[2026-11-01, 2026-12-01\)/m);
-    expect(s.stdout).toMatch(/^ {6}events_default +DEFAULT/m);
+    expect(s.stdout).toMatch(/^ {2}- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
+    expect(s.stdout).toMatch(/^ {2}\+ events_p2026_11 +\[2026-11-01, 2026-12-01\)/m);
+    expect(s.stdout).toMatch(/^ {4}events_default +DEFAULT/m);
     expect(s.stdout).toMatch(/^ +1\. - drop +done +\d+\.\d\d s +31 rows +started /m);
     expect(s.stdout).toMatch(/^ +2\. \+ split +done +\d+\.\d\d s +[\d,]+ rows/m);
     expect(s.stdout).toMatch(/call: SELECT "gppart"\."drop_partition"\(/);
+
+    expect(s.stdout).toMatch(new RegExp(`^now 2026-11-25; steps: 2 done; rows: [\\d,]+ rows moved, 31 deleted$`, 'm'));
+
+    const md = await runCli(['show', '--apply', String(id), '--format', 'markdown'], { env });
+    expect(md.stderr).toBe('');
+    expect(md.stdout).toMatch(new RegExp(`^# gppart apply ${id}: done\n`));
+    expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\``);
+    expect(md.stdout).toMatch(/\*\*Steps: 2 done\. Rows: [\d,]+ rows moved, 31 deleted\.\*\*/);
+    expect(md.stdout).toMatch(/^- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
 
     const sj = JSON.parse((await runCli(['show', '--apply', String(id), '--format', 'json'], { env })).stdout);
     expect(sj.apply.id).toBe(id);
