@@ -16,6 +16,7 @@ import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render
 import { computePlan, loadPolicyFile, nowVersusToday, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
 import { planFileDifference, readPlanFile, toPlanFile, type LoadedPlanFile } from '../workflow/planfile.js';
 import { printable } from '../util/printable.js';
+import { volumeOf, volumeText } from '../render/volume.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 import { join } from 'node:path';
 import type { LiveApplyView } from '../render/ink/live.js';
@@ -217,14 +218,15 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     const failed = result.outcomes.filter((o) => o.status === 'failed');
     const skipped = result.outcomes.filter((o) => o.status === 'skipped');
     const deferred = result.outcomes.filter((o) => o.status === 'deferred');
-    const rows = done.reduce((n, o) => n + o.rows, 0);
+    const rows = volumeOf(done);
     if (live) {
-      live.update((st) => ({ ...st, final: { status: result.status, done: done.length, failed: failed.length, skipped: skipped.length, rows } }));
+      live.update((st) => ({
+        ...st,
+        final: { status: result.status, done: done.length, failed: failed.length, interrupted: 0, skipped: skipped.length, deferred: deferred.length, rows },
+      }));
       await live.close();
     } else {
-      this.say(
-        `\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${formatCount(rows)} rows moved or removed.`,
-      );
+      this.say(`\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${volumeText(rows)}.`);
     }
     if (result.stoppedBy) {
       const limit = result.stoppedBy === 'max-steps' ? `--max-steps ${flags['max-steps']}` : `--max-duration ${flags['max-duration']}`;

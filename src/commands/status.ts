@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { connectionFlags, GppartCommand, nowFlag, policyFlags, targetFlag } from '../cli/base.js';
 import { tableStatus } from '../plan/status.js';
 import { renderStatusText } from '../render/status.js';
-import { introspect, loadPolicyFile, parseTargets, resolveNow, selectTables } from '../workflow/planning.js';
+import { introspectPolicy, loadPolicyFile, resolveNow, selectTables } from '../workflow/planning.js';
 import { TOOL_VERSION } from '../version.js';
 
 export default class Status extends GppartCommand {
@@ -20,12 +20,9 @@ export default class Status extends GppartCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
     const now = resolveNow(flags.now);
-    const policy = selectTables(loadPolicyFile(flags.config).policy, parseTargets(flags.target));
+    const policy = selectTables(loadPolicyFile(flags.config).policy, flags.target);
     const session = await this.connect(flags['database-url'], 'gppart status');
-    const db = await introspect(
-      session,
-      policy.tables.map((t) => t.table),
-    );
+    const db = await introspectPolicy(session, policy);
     const tables = policy.tables.map((tp) => tableStatus(tp, db.actual.get(`${tp.table.schema}.${tp.table.name}`)!, now));
     if (flags.format === 'json') this.say(JSON.stringify({ now, server: db.server, tables }, null, 2));
     else this.say(renderStatusText(db.server, TOOL_VERSION, now, tables));

@@ -20,11 +20,12 @@ export interface LiveApplyView {
 
 export function mountApplyView(plan: Plan): LiveApplyView {
   let state = initialApplyState(plan);
-  const instance = render(<ApplyView state={state} />, { exitOnCtrlC: false, patchConsole: false });
+  const columns = () => process.stdout.columns || 100;
+  const instance = render(<ApplyView state={state} columns={columns()} />, { exitOnCtrlC: false, patchConsole: false });
   return {
     update(change) {
       state = change(state);
-      instance.rerender(<ApplyView state={state} />);
+      instance.rerender(<ApplyView state={state} columns={columns()} />);
     },
     async close() {
       instance.unmount();

@@ -85,7 +85,7 @@ describe('renderers with hostile names', () => {
     const applyFrame = strip(apply.lastFrame());
     apply.unmount();
     expectNoInjectedLine(applyFrame);
-    expect(applyFrame).toContain('FAILED: relation "or\\n\\! touch');
+    expect(applyFrame).toContain('FAILED (rolled back): relation "or\\n\\! touch');
   });
 
   it('history and show --apply: users, tables, calls and errors escaped', () => {

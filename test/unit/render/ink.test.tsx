@@ -8,6 +8,8 @@ import type { Plan } from '../../../src/plan/model.js';
 import { samplePlan } from './sample-plan.js';
 
 const strip = (s: string | undefined) => (s ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+/** Wrapped lines joined back: a hanging continuation starts with spaces. */
+const flat = (s: string) => s.replace(/\n {2,}/g, ' ');
 
 describe('PlanView', () => {
   const plan = samplePlan();
@@ -69,28 +71,62 @@ describe('ApplyView', () => {
     let state: ApplyViewState = initialApplyState(plan);
     const clock = () => 10_000;
     const { lastFrame, rerender, unmount } = render(<ApplyView state={state} clock={clock} />);
-    expect(strip(lastFrame())).toContain('0/3 step(s)');
+    expect(strip(lastFrame())).toContain('0/3 step(s) done');
 
     state = { ...state, applyId: 7 };
     state.steps = state.steps.map((s, i) => (i === 0 ? { ...s, status: 'running', startedAt: 7_500 } : s));
     rerender(<ApplyView state={state} clock={clock} />);
     let frame = strip(lastFrame());
     expect(frame).toContain('apply 7: 3 step(s)');
-    expect(frame).toMatch(/⠋ \[1\/3\] - drop +sales\.orders: drop orders_p2020 .* 2\.5 s/);
-    expect(frame).toMatch(/░{30} 0\/3 step\(s\)/);
+    expect(frame).toMatch(/⠋ \[1\/3\] - drop +sales\.orders: drop orders_p2020 /);
+    expect(frame).toMatch(/running 2\.5 s/);
+    expect(frame).toMatch(/░{30} 0\/3 step\(s\) done/);
 
     state.steps = state.steps.map((s, i) =>
-      i === 0 ? { ...s, status: 'done', ms: 1234, rows: 3 } : i === 1 ? { ...s, status: 'failed', ms: 50, error: 'lock timeout' } : s,
+      i === 0
+        ? { ...s, status: 'done', ms: 1234, rows: 3 }
+        : i === 1
+          ? { ...s, status: 'failed', ms: 50, error: 'lock timeout' }
+          : { ...s, status: 'skipped', error: 'step 2 of sales.orders failed; later steps of a table assume the earlier ones happened' },
     );
-    state.final = { status: 'failed', done: 1, failed: 1, skipped: 1, rows: 3 };
+    state.final = { status: 'partial', done: 1, failed: 1, interrupted: 0, skipped: 1, deferred: 0, rows: { moved: 0, deleted: 3, archived: 0 } };
     rerender(<ApplyView state={state} clock={clock} />);
     frame = strip(lastFrame());
     unmount();
-    expect(frame).toMatch(/✔ \[1\/3\] - drop +sales\.orders: .* 1\.2 s, 3 rows/);
-    expect(frame).toMatch(/✘ \[2\/3\] \+ split +sales\.orders: .* 0\.1 s/);
-    expect(frame).toContain('FAILED: lock timeout');
-    expect(frame).toMatch(/█{20}░{10} 2\/3 step\(s\)/);
-    expect(frame).toContain('Apply 7 failed: 1 step(s) done, 1 failed, 1 skipped; 3 rows moved or removed.');
+    expect(frame).toMatch(/✔ \[1\/3\] - drop +sales\.orders: drop orders_p2020/);
+    expect(frame).toContain('1.2 s, 3 rows deleted');
+    expect(frame).toMatch(/✘ \[2\/3\] \+ split +sales\.orders: /);
+    expect(frame).toContain('FAILED (rolled back): lock timeout');
+    expect(frame).toMatch(/- \[3\/3\] ~ merge +sales\.orders: /);
+    expect(flat(frame)).toContain('skipped: step 2 of sales.orders failed; later steps of a table assume the earlier ones happened');
+    // The failed and the skipped step are not progress.
+    expect(frame).toMatch(/█{30} 1\/3 step\(s\) done, 1 failed, 1 skipped/);
+    expect(frame).toContain('Apply 7 partial: 1 step(s) done, 1 failed, 1 skipped; 0 rows moved, 3 deleted.');
     expect(frame).not.toMatch(/[⠋⠙⠹]/);
+  });
+
+  it('says who holds the lock a running step waits for', () => {
+    const plan = samplePlan();
+    const state: ApplyViewState = { ...initialApplyState(plan), applyId: 8 };
+    state.steps = state.steps.map((s, i) =>
+      i === 0 ? { ...s, status: 'running', startedAt: 1_000, lockWait: { since: 4_000, holders: 'pid 4242 (psql, user bob, idle in transaction)' } } : s,
+    );
+    const { lastFrame, unmount } = render(<ApplyView state={state} clock={() => 10_000} />);
+    const frame = strip(lastFrame());
+    unmount();
+    expect(flat(frame)).toContain('running 9.0 s; waiting 6.0 s for a lock held by pid 4242 (psql, user bob, idle in transaction)');
+  });
+
+  it('uses the whole width of a wide terminal: nothing is cut at 80 columns', () => {
+    const plan = samplePlan();
+    const state: ApplyViewState = { ...initialApplyState(plan), applyId: 9 };
+    state.steps = state.steps.map((s, i) => (i === 1 ? { ...s, status: 'done', ms: 10, rows: 100 } : s));
+    const wide = render(<ApplyView state={state} clock={() => 0} columns={160} />);
+    const frame = strip(wide.lastFrame());
+    wide.unmount();
+    const headline = state.steps[1]!.headline;
+    expect(headline.length).toBeGreaterThan(80);
+    expect(flat(frame)).toContain(headline);
+    expect(frame).not.toContain('…\n');
   });
 });
