@@ -78,7 +78,7 @@ export async function beginApply(client: pg.ClientBase, rec: ApplyRecord): Promi
   return id;
 }
 
-export async function finishApply(client: pg.ClientBase, id: number, status: 'done' | 'failed' | 'partial'): Promise<void> {
+export async function finishApply(client: pg.ClientBase, id: number, status: 'done' | 'failed' | 'partial' | 'interrupted'): Promise<void> {
   await client.query(`UPDATE gppart.applies SET finished_at = now(), status = $2 WHERE id = $1`, [id, status]);
 }
 
@@ -108,6 +108,20 @@ export async function journalDone(client: pg.ClientBase, journalId: number, rows
 
 export async function journalFailed(client: pg.ClientBase, journalId: number, error: string): Promise<void> {
   await client.query(`UPDATE gppart.journal SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, error]);
+}
+
+/** A step cancelled by an interrupt (SIGINT/SIGTERM) and rolled back. */
+export async function journalInterrupted(client: pg.ClientBase, journalId: number, message: string): Promise<void> {
+  await client.query(`UPDATE gppart.journal SET status = 'interrupted', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, message]);
+}
+
+/** A step not run, with why (an earlier step of its table failed, an interrupt, the run's budget). */
+export async function journalSkipped(client: pg.ClientBase, applyId: number, table: string, stepNo: number, kind: string, call: string, reason: string): Promise<void> {
+  await client.query(
+    `INSERT INTO gppart.journal (apply_id, table_name, step_no, kind, call, status, started_at, finished_at, error)
+     VALUES ($1, $2, $3, $4, $5, 'skipped', clock_timestamp(), clock_timestamp(), $6)`,
+    [applyId, table, stepNo, kind, call, reason],
+  );
 }
 
 /** BEGIN with the step's lock settings; the caller runs the call, then COMMIT or ROLLBACK. */

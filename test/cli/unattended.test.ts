@@ -122,7 +122,7 @@ describe('unattended apply (CLI, real server)', () => {
     expect(first.sent[0]).toMatchObject({
       tool: 'gppart', event: 'apply', status: 'partly-applied', exit_code: EXIT.partlyApplied, apply_id: j1[0]!.apply_id,
       database: db.name, now: NOW, message: null,
-      steps: { planned: 6, done: 2, failed: 0, skipped: 0, deferred: 4, refused: 0 },
+      steps: { planned: 6, done: 2, failed: 0, interrupted: 0, skipped: 0, deferred: 4, refused: 0 },
       tables: [{ table: 'budget.q', planned: 6, done: 2, failed: 0, skipped: 0, deferred: 4, refused: 0, errors: [] }],
     });
     expect(first.sent[0]!.rows).toBeGreaterThan(0);

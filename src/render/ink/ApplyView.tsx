@@ -11,7 +11,7 @@ import { boundFormat, stepHeadline } from '../text.js';
 import { Columns, Hanging, StepSymbol, Wrapped } from './PlanView.js';
 import { term } from '../escape.js';
 import { formatCount, formatDuration } from '../numbers.js';
-import { rowEffect, volumeText, type RowVolume } from '../volume.js';
+import { rowEffect } from '../volume.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'interrupted' | 'skipped' | 'deferred';
 
@@ -35,7 +35,8 @@ export interface ApplyViewState {
   steps: ApplyStepState[];
   /** Set once SIGINT/SIGTERM arrived: the running step is being cancelled. */
   interrupting?: string;
-  final?: { status: string; done: number; failed: number; interrupted: number; skipped: number; deferred: number; rows: RowVolume };
+  /** The apply's status and the words it ends with (src/render/apply-summary.ts). */
+  final?: { status: string; lines: string[] };
 }
 
 /** The steps in the order the executor runs them (tables with steps, in plan order). */
@@ -177,19 +178,9 @@ export function ApplyView({ state, clock, columns = 100 }: ApplyViewProps) {
         <ProgressBar steps={state.steps} />
         {f ? (
           <Box flexDirection="column" marginTop={1}>
-            <Wrapped
-              bold
-              indent={0}
-              color={f.status === 'done' ? 'green' : f.status === 'partial' ? 'yellow' : 'red'}
-              text={
-                `Apply ${state.applyId} ${f.status}: ${f.done} step(s) done` +
-                [f.failed && `${f.failed} failed`, f.interrupted && `${f.interrupted} interrupted`, f.skipped && `${f.skipped} skipped`, f.deferred && `${f.deferred} deferred`]
-                  .filter(Boolean)
-                  .map((x) => `, ${x}`)
-                  .join('') +
-                `; ${volumeText(f.rows)}.`
-              }
-            />
+            {f.lines.map((l, i) => (
+              <Wrapped key={i} bold={i === 0} indent={0} color={i > 0 ? undefined : f.status === 'done' ? 'green' : f.status === 'partial' ? 'yellow' : 'red'} text={l} />
+            ))}
           </Box>
         ) : null}
       </Box>

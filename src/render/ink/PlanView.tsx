@@ -37,10 +37,13 @@ export function StepSymbol({ kind }: { kind: StepKind }) {
 /** Text wrapped at word boundaries to what is left of the line after `indent` columns. */
 export function Wrapped({ text, indent, color, dim, bold }: { text: string; indent: number; color?: string; dim?: boolean; bold?: boolean }) {
   const columns = useContext(Columns);
-  const width = Math.max(20, columns - indent);
+  // Leading spaces are the text's own indentation: kept on every line it wraps to.
+  const lead = /^ */.exec(text)![0];
+  const width = Math.max(20, columns - indent - lead.length);
+  const lines = wrapAnsi(text.slice(lead.length), width, { hard: true, trim: true }).split('\n');
   return (
     <Text color={color} dimColor={dim} bold={bold}>
-      {wrapAnsi(text, width, { hard: true, trim: true })}
+      {lines.map((l) => lead + l).join('\n')}
     </Text>
   );
 }

@@ -89,7 +89,7 @@ describe('ApplyView', () => {
           ? { ...s, status: 'failed', ms: 50, error: 'lock timeout' }
           : { ...s, status: 'skipped', error: 'step 2 of sales.orders failed; later steps of a table assume the earlier ones happened' },
     );
-    state.final = { status: 'partial', done: 1, failed: 1, interrupted: 0, skipped: 1, deferred: 0, rows: { moved: 0, deleted: 3, archived: 0 } };
+    state.final = { status: 'partial', lines: ['Apply 7 partial: 1 step(s) done, 1 failed, 1 skipped; 0 rows moved, 3 deleted.'] };
     rerender(<ApplyView state={state} clock={clock} />);
     frame = strip(lastFrame());
     unmount();
