@@ -4,7 +4,8 @@
 -- - applies.status 'interrupted': stopped by SIGINT/SIGTERM; the running step was cancelled and
 --   rolled back, the steps after it were not run;
 -- - journal.status 'skipped' (not run: an earlier step of its table failed, or the apply was
---   interrupted; error says which) and 'interrupted' (cancelled while running, rolled back).
+--   interrupted; error says which), 'deferred' (not started: the run's budget was spent; the next
+--   run goes on) and 'interrupted' (cancelled while running, rolled back).
 ALTER TABLE gppart.applies ADD COLUMN policy_text text;
 
 ALTER TABLE gppart.applies DROP CONSTRAINT applies_status_check;
@@ -13,4 +14,4 @@ ALTER TABLE gppart.applies ADD CONSTRAINT applies_status_check
 
 ALTER TABLE gppart.journal DROP CONSTRAINT journal_status_check;
 ALTER TABLE gppart.journal ADD CONSTRAINT journal_status_check
-  CHECK (status IN ('started', 'done', 'failed', 'skipped', 'interrupted'));
+  CHECK (status IN ('started', 'done', 'failed', 'skipped', 'deferred', 'interrupted'));

@@ -12,7 +12,7 @@ import {
   journalDone,
   journalFailed,
   journalInterrupted,
-  journalSkipped,
+  journalNotRun,
   journalStart,
   runCall,
   saveSnapshot,
@@ -240,7 +240,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
                 : null;
           if (notRun) {
             outcomes.push({ table: t.table, kind: step.kind, status: notRun.status, rows: 0, ms: 0, error: notRun.reason });
-            await journalSkipped(client, applyId, t.table, i + 1, step.kind, driver.renderCall(step.call), notRun.reason);
+            await journalNotRun(client, applyId, { table: t.table, stepNo: i + 1, kind: step.kind, call: driver.renderCall(step.call) }, notRun.status, notRun.reason);
             opts.listener?.onStepSkipped?.({ ...ev, reason: notRun.reason, deferred: notRun.status === 'deferred' });
             continue;
           }

@@ -115,12 +115,21 @@ export async function journalInterrupted(client: pg.ClientBase, journalId: numbe
   await client.query(`UPDATE gppart.journal SET status = 'interrupted', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, message]);
 }
 
-/** A step not run, with why (an earlier step of its table failed, an interrupt, the run's budget). */
-export async function journalSkipped(client: pg.ClientBase, applyId: number, table: string, stepNo: number, kind: string, call: string, reason: string): Promise<void> {
+/**
+ * A step not run, with why: skipped (an earlier step of its table failed, or an interrupt) or
+ * deferred (the run's budget was spent; the next run goes on).
+ */
+export async function journalNotRun(
+  client: pg.ClientBase,
+  applyId: number,
+  step: { table: string; stepNo: number; kind: string; call: string },
+  status: 'skipped' | 'deferred',
+  reason: string,
+): Promise<void> {
   await client.query(
     `INSERT INTO gppart.journal (apply_id, table_name, step_no, kind, call, status, started_at, finished_at, error)
-     VALUES ($1, $2, $3, $4, $5, 'skipped', clock_timestamp(), clock_timestamp(), $6)`,
-    [applyId, table, stepNo, kind, call, reason],
+     VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp(), clock_timestamp(), $7)`,
+    [applyId, step.table, step.stepNo, step.kind, step.call, status, reason],
   );
 }
 
@@ -159,13 +168,14 @@ const APPLIES_SQL = `
          a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
          coalesce(j.done, 0) AS done, coalesce(j.failed, 0) AS failed, coalesce(j.skipped, 0) AS skipped,
-         coalesce(j.interrupted, 0) AS interrupted, coalesce(j.started, 0) AS started
+         coalesce(j.deferred, 0) AS deferred, coalesce(j.interrupted, 0) AS interrupted, coalesce(j.started, 0) AS started
   FROM gppart.applies a
   LEFT JOIN (
     SELECT apply_id,
            sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
            sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
            sum(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END) AS skipped,
+           sum(CASE WHEN status = 'deferred' THEN 1 ELSE 0 END) AS deferred,
            sum(CASE WHEN status = 'interrupted' THEN 1 ELSE 0 END) AS interrupted,
            sum(CASE WHEN status = 'started' THEN 1 ELSE 0 END) AS started
     FROM gppart.journal GROUP BY apply_id
@@ -185,6 +195,7 @@ function applySummary(x: Record<string, string | null>, rowsByKind: Record<strin
     stepsDone: Number(x.done),
     stepsFailed: Number(x.failed),
     stepsSkipped: Number(x.skipped),
+    stepsDeferred: Number(x.deferred),
     stepsInterrupted: Number(x.interrupted),
     stepsStarted: Number(x.started),
     rowsByKind,

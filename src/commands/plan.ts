@@ -52,7 +52,8 @@ export default class Plan extends GppartCommand {
     if (flags.out) writePlanFile(flags.out, doc);
     const call = (s: Parameters<typeof driver.renderCall>[0]) => driver.renderCall(s);
     if (flags.format === 'json') {
-      const { policy: _p, ...printable } = doc;
+      // The plan itself, the same for the same input: who ran it and when stay in the plan file.
+      const { policy: _p, context: _c, ...printable } = doc;
       this.say(JSON.stringify(printable, null, 2));
     } else if (flags.format === 'sql') {
       this.say(renderPlanSql(plan, (s) => call(s.call)));

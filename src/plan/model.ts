@@ -295,6 +295,8 @@ export interface ApplySummary {
   stepsFailed: number;
   /** Not run: an earlier step of the table failed, or the apply was interrupted. */
   stepsSkipped: number;
+  /** Not started: the run's budget (--max-steps, --max-duration) was spent; the next run goes on. */
+  stepsDeferred: number;
   /** Cancelled while running (Ctrl-C, SIGTERM) and rolled back. */
   stepsInterrupted: number;
   /** Still "started": running now, or cut off by a killed process (the server rolled it back). */

@@ -58,6 +58,7 @@ export function stepCounts(a: ApplySummary): string {
   if (a.stepsFailed) parts.push(`${a.stepsFailed} failed`);
   if (a.stepsInterrupted) parts.push(`${a.stepsInterrupted} interrupted`);
   if (a.stepsSkipped) parts.push(`${a.stepsSkipped} skipped`);
+  if (a.stepsDeferred) parts.push(`${a.stepsDeferred} deferred`);
   // A journal row still "started": the step is running now, or its process died and the server rolled it back.
   if (a.stepsStarted) parts.push(a.status === 'running' ? `${a.stepsStarted} running` : `${a.stepsStarted} cut off (its process died; rolled back)`);
   return parts.join(', ');
@@ -117,7 +118,7 @@ function snapshotDiff(snap: TableSnapshots | undefined): { heading: string; line
 
 /** What the journal's error column means for a step of this status. */
 function errorLabel(status: string): string {
-  return status === 'skipped' ? 'skipped' : status === 'interrupted' ? 'interrupted' : status === 'done' ? 'note' : 'error';
+  return status === 'skipped' || status === 'deferred' || status === 'interrupted' ? status : status === 'done' ? 'note' : 'error';
 }
 
 function tablesOf(steps: JournalStep[], snapshots: TableSnapshots[]): string[] {

@@ -140,32 +140,38 @@ describe('gppart plan review and audit', () => {
 
     expect(s.stdout).toMatch(new RegExp(`^now 2026-11-25; steps: 2 done; rows: [\\d,]+ rows moved, 31 deleted$`, 'm'));
 
-    const md = await runCli(['show', '--apply', String(id), '--format', 'markdown'], { env });
-    expect(md.stderr).toBe('');
-    expect(md.stdout).toMatch(new RegExp(`^# gppart apply ${id}: done\n`));
-    expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\``);
-    expect(md.stdout).toMatch(/\*\*Steps: 2 done\. Rows: [\d,]+ rows moved, 31 deleted\.\*\*/);
-    expect(md.stdout).toMatch(/^- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
-
     const sj = JSON.parse((await runCli(['show', '--apply', String(id), '--format', 'json'], { env })).stdout);
     expect(sj.apply.id).toBe(id);
     expect(sj.steps.map((x: { status: string }) => x.status)).toEqual(['done', 'done']);
     expect(sj.snapshots[0].before.length).toBeGreaterThan(0);
-
-    // The apply kept its policy: the next ticket compares with it.
-    const kept = await db.client.query(`SELECT policy_text FROM gppart.applies WHERE id = $1`, [id]);
-    expect(kept.rows[0].policy_text).toBe(POLICY);
-    const next = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
-    expect(next.stdout).toContain(`Unchanged since apply ${id} (`);
-    writeFileSync(policyFile, POLICY.replace('drop_after: 1 year', 'drop_after: 2 years'));
-    const changed = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
-    writeFileSync(policyFile, POLICY);
-    expect(changed.stdout).toMatch(/```diff\n--- apply \d+\n\+\+\+ .*gppart\.yaml\n@@ [^\n]+\n(?: .*\n)*-    retention: \{ drop_after: 1 year \}\n\+    retention: \{ drop_after: 2 years \}\n/);
 
     const missing = await runCli(['show', '--apply', '999999'], { env });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no apply 999999/);
     const wrongFormat = await runCli(['show', '--apply', String(id), '--format', 'sql'], { env });
     expect(wrongFormat.code).toBe(1);
+  });
+
+  it('show --apply --format markdown closes the ticket', async () => {
+    const id = Number((await db.client.query(`SELECT max(id) AS id FROM gppart.applies`)).rows[0].id);
+    const doc = JSON.parse(readFileSync(planFile, 'utf8'));
+    const md = await runCli(['show', '--apply', String(id), '--format', 'markdown'], { env });
+    expect(md.stderr).toBe('');
+    expect(md.stdout).toMatch(new RegExp(`^# gppart apply ${id}: done\\n`));
+    expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\``);
+    expect(md.stdout).toMatch(/\*\*Steps: 2 done\. Rows: [\d,]+ rows moved, 31 deleted\.\*\*/);
+    expect(md.stdout).toMatch(/^- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
+  });
+
+  it('the apply kept its policy: the next ticket says it is unchanged, or shows the diff', async () => {
+    const r = await db.client.query(`SELECT id, policy_text FROM gppart.applies ORDER BY id DESC LIMIT 1`);
+    const id = Number(r.rows[0].id);
+    expect(r.rows[0].policy_text).toBe(POLICY);
+    const next = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
+    expect(next.stdout).toContain(`Unchanged since apply ${id} (`);
+    writeFileSync(policyFile, POLICY.replace('drop_after: 1 year', 'drop_after: 2 years'));
+    const changed = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
+    writeFileSync(policyFile, POLICY);
+    expect(changed.stdout).toMatch(/```diff\n--- apply \d+\n\+\+\+ .*gppart\.yaml\n@@ [^\n]+\n(?: .*\n)*-    retention: \{ drop_after: 1 year \}\n\+    retention: \{ drop_after: 2 years \}\n/);
   });
 });

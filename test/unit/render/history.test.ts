@@ -17,6 +17,7 @@ const apply: ApplySummary = {
   stepsDone: 2,
   stepsFailed: 1,
   stepsSkipped: 1,
+  stepsDeferred: 0,
   stepsInterrupted: 0,
   stepsStarted: 0,
   rowsByKind: { drop: 37959, merge: 9270 },
@@ -39,6 +40,7 @@ describe('apply history', () => {
     expect(stepCounts({ ...apply, stepsFailed: 0, stepsSkipped: 3, stepsInterrupted: 1 })).toBe('2 done, 1 interrupted, 3 skipped');
     expect(stepCounts({ ...apply, status: 'interrupted', stepsFailed: 0, stepsSkipped: 0, stepsStarted: 1 })).toBe('2 done, 1 cut off (its process died; rolled back)');
     expect(stepCounts({ ...apply, status: 'running', stepsFailed: 0, stepsSkipped: 0, stepsStarted: 1 })).toBe('2 done, 1 running');
+    expect(stepCounts({ ...apply, stepsFailed: 0, stepsSkipped: 0, stepsDeferred: 4 })).toBe('2 done, 4 deferred');
   });
 
   it('history lists skips and rows moved apart from rows deleted', () => {

@@ -91,7 +91,7 @@ describe('renderers with hostile names', () => {
   it('history and show --apply: users, tables, calls and errors escaped', () => {
     const apply = {
       id: 3, startedAt: '2026-11-25 10:00:00+00', finishedAt: null, status: 'failed', user: `u\n\u001b[31mroot`, client: `c\r`,
-      policyHash: null, planHash: null, now: '2026-11-25', stepsDone: 0, stepsFailed: 1, stepsSkipped: 0, stepsInterrupted: 0, stepsStarted: 0, rowsByKind: {},
+      policyHash: null, planHash: null, now: '2026-11-25', stepsDone: 0, stepsFailed: 1, stepsSkipped: 0, stepsDeferred: 0, stepsInterrupted: 0, stepsStarted: 0, rowsByKind: {},
     };
     expectNoInjectedLine(renderHistoryText([apply]));
     const steps = [{ stepNo: 1, table: `sales.${HOSTILE}`, kind: 'drop', call: `SELECT x('${HOSTILE}')`, status: 'failed', rows: null, startedAt: 'x', finishedAt: null, seconds: null, error: HOSTILE }];
