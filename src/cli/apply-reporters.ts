@@ -5,7 +5,7 @@ import type { ApplyListener, ApplyResult, StepEvent } from '../apply/executor.js
 import { holdersText, type LockWait } from '../apply/lock-watch.js';
 import type { Plan } from '../plan/model.js';
 import { finalLine, interruptLines, rowsOf, type FinishedStep } from '../render/apply-summary.js';
-import { eventLine, planEvent } from '../render/events.js';
+import { eventLine } from '../render/events.js';
 import type { LiveApplyView } from '../render/ink/live.js';
 import type { ApplyStepState, ApplyViewState } from '../render/ink/ApplyView.js';
 import { boundFormat, formatCount, KIND_SYMBOL, stepHeadline } from '../render/text.js';
@@ -27,8 +27,6 @@ export interface ApplyEnd {
 }
 
 export interface ApplyReporter {
-  /** Before anything runs: the plan (JSON only; people saw it before the question). */
-  planned?(plan: Plan, planHash: string): void;
   listener: ApplyListener;
   lockWait(e: StepEvent, wait: LockWait | null, previous: LockWait | null): void;
   interrupting(signal: string, applyId: number | null, running: StepEvent | null): void;
@@ -51,12 +49,13 @@ function endLines(end: ApplyEnd): string[] {
   return lines;
 }
 
-export function textReporter(say: Say, warn: Say): ApplyReporter {
+export function textReporter(plan: Plan, say: Say, warn: Say): ApplyReporter {
+  const words = stepWords(plan);
   const at = (e: StepEvent) => `  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${term(e.table)}`;
   return {
     listener: {
       onStart: (id, total) => say(`\napply ${id}: ${total} step(s)`),
-      onStepStart: (e) => say(`${at(e)}: ${stepHeadline(e.step)} …`),
+      onStepStart: (e) => say(`${at(e)}: ${words[e.index - 1]?.headline ?? stepHeadline(e.step)} …`),
       onStepDone: (e) => say(`${at(e)}: done in ${formatDuration(e.ms / 1000)}, ${formatCount(e.rows)} rows ${rowEffect(e.step.kind)}`),
       onStepFailed: (e) => warn(`${at(e)}: FAILED after ${formatDuration(e.ms / 1000)} and rolled back: ${term(e.error)}`),
       onStepInterrupted: (e) => warn(`${at(e)}: INTERRUPTED after ${formatDuration(e.ms / 1000)}: ${term(e.error)}`),
@@ -116,18 +115,18 @@ export function inkReporter(live: LiveApplyView, say: Say): ApplyReporter {
   };
 }
 
-export function jsonReporter(say: Say): ApplyReporter {
+export function jsonReporter(plan: Plan, say: Say): ApplyReporter {
+  const words = stepWords(plan);
   let applyId = 0;
   const emit = (e: Parameters<typeof eventLine>[0]) => say(eventLine(e));
   const ref = (e: StepEvent) => ({ applyId, index: e.index, total: e.total, table: e.table, kind: e.step.kind });
   return {
-    planned: (plan, planHash) => emit(planEvent(plan, planHash)),
     listener: {
       onStart: (id, total) => {
         applyId = id;
         emit({ event: 'apply_started', applyId: id, total });
       },
-      onStepStart: (e) => emit({ event: 'step_started', ...ref(e), headline: stepHeadline(e.step), estimatedRows: e.step.estimatedRows, call: e.call }),
+      onStepStart: (e) => emit({ event: 'step_started', ...ref(e), headline: words[e.index - 1]?.headline ?? stepHeadline(e.step), estimatedRows: e.step.estimatedRows, call: e.call }),
       onStepDone: (e) => emit({ event: 'step_done', ...ref(e), rows: e.rows, effect: rowEffect(e.step.kind), ms: e.ms }),
       onStepFailed: (e) => emit({ event: 'step_failed', ...ref(e), ms: e.ms, error: e.error, ...(e.sqlstate ? { sqlstate: e.sqlstate } : {}) }),
       onStepInterrupted: (e) => emit({ event: 'step_interrupted', ...ref(e), ms: e.ms, error: e.error }),

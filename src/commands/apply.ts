@@ -203,11 +203,10 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     const monitor = await this.connect(flags['database-url'], 'gppart apply monitor');
     const stepPid = await backendPid(session.client);
     const reporter: ApplyReporter = json
-      ? jsonReporter((l) => this.say(l))
+      ? jsonReporter(plan, (l) => this.say(l))
       : ink
         ? inkReporter(ink.mountApplyView(plan), (l) => this.say(l))
-        : textReporter((l) => this.say(l), (l) => this.warnLine(l));
-    reporter.planned?.(plan, planHash);
+        : textReporter(plan, (l) => this.say(l), (l) => this.warnLine(l));
 
     const interrupt = new AbortController();
     let applyId: number | null = null;

@@ -66,8 +66,10 @@ export function planFileProblem(doc: unknown): string | null {
   return best ? describeSchemaError(best) : 'does not match the plan schema';
 }
 
+/** Over the plan and its policy text; never the review context, which is not part of the plan. */
 function hashOf(plan: Plan, policy: { file: string; text: string }): string {
-  return createHash('sha256').update(canonicalJson({ plan, policyText: policy.text })).digest('hex');
+  const { context: _c, ...bare } = plan as Plan & { context?: unknown };
+  return createHash('sha256').update(canonicalJson({ plan: bare, policyText: policy.text })).digest('hex');
 }
 
 function stripFileFields(doc: PlanFile): Plan {

@@ -40,7 +40,7 @@ describe('apply progress and interrupts (CLI, real server)', () => {
     writeFileSync(f, text);
     return f;
   }
-  const applyArgs = (f: string, ...more: string[]) => ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--state-dir', join(dir, 'state'), ...more];
+  const applyArgs = (f: string, ...more: string[]) => ['apply', '-c', f, '--now', NOW, '--auto-approve', '--allow-destroy', '--allow-now-override', '--state-dir', join(dir, 'state'), ...more];
 
   /** A table whose DEFAULT holds ~1,800 rows that a split moves at ~2 ms each: a step of seconds. */
   async function slowTable(schemaName: string): Promise<string> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPlanMarkdown, type MarkdownOptions } from '../../../src/render/markdown.js';
 import { postgresDriver } from '../../../src/catalog/postgres.js';
 import type { Plan, ReviewContext } from '../../../src/plan/model.js';
-import { POLICY_TEXT, samplePlan } from './sample-plan.js';
+import { samplePlan, samplePolicyText } from './sample-plan.js';
 
 const driver = postgresDriver('postgres');
 const HASH = 'ab'.repeat(32);
@@ -10,11 +10,11 @@ const context: ReviewContext = {
   generatedAt: '2024-05-15T09:30:00Z',
   generatedBy: 'dba@ops1',
   throughput: { merge: { rowsPerSecond: 3, steps: 4 } },
-  lastApply: { id: 41, startedAt: '2024-05-01 02:00:00+00', status: 'done', policyHash: 'cd'.repeat(32), policyText: 'version: 1\ntables: []\n' },
+  lastApply: { id: 41, startedAt: '2024-05-01 02:00:00+00', status: 'done', policyHash: 'cd'.repeat(32), policyText: samplePolicyText().replace('drop_after: 2 years', 'drop_after: 3 years') },
 };
 
 function md(plan: Plan, over: Partial<MarkdownOptions> = {}): string {
-  return renderPlanMarkdown(plan, { planHash: HASH, renderCall: (s) => driver.renderCall(s.call), policy: { file: 'gppart.yaml', text: POLICY_TEXT }, context, ...over });
+  return renderPlanMarkdown(plan, { planHash: HASH, renderCall: (s) => driver.renderCall(s.call), policy: { file: 'gppart.yaml', text: samplePolicyText() }, context, ...over });
 }
 
 describe('renderPlanMarkdown', () => {
@@ -40,7 +40,7 @@ describe('renderPlanMarkdown', () => {
   it('shows what changed in the policy since the last apply, as a diff of its text', () => {
     const section = text.slice(text.indexOf('## Policy changes'), text.indexOf('## Risks'));
     expect(section).toContain('Changed since apply 41 (2024-05-01 02:00:00+00, done)');
-    expect(section).toMatch(/```diff\n--- apply 41\n\+\+\+ gppart\.yaml\n@@ [^\n]+\n version: 1\n-tables: \[\]\n\+tables: \[\] # stands in/);
+    expect(section).toMatch(/```diff\n--- apply 41\n\+\+\+ gppart\.yaml\n@@ [^\n]+\n(?: [^\n]*\n)+-    retention: \{ drop_after: 3 years \}\n\+    retention: \{ drop_after: 2 years \}\n/);
     expect(md(plan, { context: { ...context, lastApply: { ...context.lastApply!, policyHash: plan.policyHash } } })).toContain('Unchanged since apply 41');
     expect(md(plan, { context: { ...context, lastApply: null } })).toContain('No apply is recorded in this database yet');
     expect(md(plan, { context: { ...context, lastApply: { ...context.lastApply!, policyText: null } } })).toContain('which did not record its policy text');
