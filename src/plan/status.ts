@@ -73,7 +73,10 @@ export function tableStatus(policy: TablePolicy, actual: ActualTable, now: strin
     if (dropBefore !== null && r.to <= dropBefore) {
       return {
         rule: { kind: 'retention', text: `retention drop_after ${policy.retention!.dropAfterText}` },
-        state: { kind: 'drop', text: `ends before ${ctx.btext(dropBefore)}: the next apply drops it` },
+        state: {
+          kind: 'drop',
+          text: `ends before ${ctx.btext(dropBefore)}: the next apply ${policy.retention!.mode === 'detach' ? 'detaches it (kept as a table)' : 'drops it'}`,
+        },
       };
     }
     if (archiveBefore !== null && r.to <= archiveBefore) {

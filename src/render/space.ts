@@ -1,8 +1,8 @@
 // Disk space a plan needs, per tablespace. A step writes its new partitions (or the moved copy)
 // while its sources still exist and frees the sources only at its commit, so before each step its
 // target tablespace needs room for everything that step writes; the largest step sets the headroom.
-// Rows a split or merge takes out of a DEFAULT are deleted there, not freed: that space stays until
-// VACUUM, so it is never counted as freed.
+// Rows a split, merge or purge takes out of a DEFAULT are deleted there, not freed: that space stays
+// until VACUUM, so it is never counted as freed; nor is a detached partition's, which stays as a table.
 import type { LayoutEntry, Plan, Step, TablePlan } from '../plan/model.js';
 import { tablespaceText } from './layout-diff.js';
 
@@ -48,7 +48,8 @@ function writes(step: Step, t: TablePlan): Flow[] {
 
 /** Bytes a step frees at its commit, per tablespace. */
 function frees(step: Step, t: TablePlan): Flow[] {
-  if (step.kind === 'split') return [];
+  // A split's and a purge's DELETE leaves dead space in the DEFAULT; a detached partition stays, as a table.
+  if (step.kind === 'split' || step.kind === 'purge' || step.kind === 'detach') return [];
   return step.reads
     .filter((r) => !r.isDefault)
     .map((r) => {

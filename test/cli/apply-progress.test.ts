@@ -124,7 +124,7 @@ describe('apply progress and interrupts (CLI, real server)', () => {
     expect(ev[5]).toMatchObject({
       status: 'interrupted',
       steps: { done: 0, failed: 0, interrupted: 1, skipped: 0, deferred: 0 },
-      rows: { moved: 0, deleted: 0, archived: 0 },
+      rows: { moved: 0, deleted: 0, archived: 0, detached: 0 },
       converged: false,
     });
     expect(await totals(c, 'term', 'events')).toEqual(before);

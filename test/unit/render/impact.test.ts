@@ -50,6 +50,7 @@ describe('rows moved and rows deleted', () => {
     const v = volumeOf(t.steps.map((s) => ({ kind: s.kind, rows: s.estimatedRows })));
     expect(v.deleted).toBe(3);
     expect(v.moved).toBe(t.steps.filter((s) => s.kind !== 'drop').reduce((n, s) => n + s.estimatedRows, 0));
-    expect(volumeText({ moved: 1200, deleted: 300, archived: 0 })).toBe('1,200 rows moved, 300 deleted');
+    expect(volumeText({ moved: 1200, deleted: 300, archived: 0, detached: 0 })).toBe('1,200 rows moved, 300 deleted');
+    expect(volumeText({ moved: 0, deleted: 5, archived: 0, detached: 7 })).toBe('0 rows moved, 5 deleted, 7 detached (kept as tables)');
   });
 });

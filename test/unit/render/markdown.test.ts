@@ -80,7 +80,7 @@ describe('renderPlanMarkdown', () => {
 
   it('ends with rollback notes and how to close the ticket', () => {
     expect(text).toContain('## Rollback');
-    expect(text).toContain('**Drops cannot be undone**');
+    expect(text).toContain('**Drops and purges cannot be undone**');
     expect(text).toContain('`gppart show --apply ID --format markdown`');
   });
 
