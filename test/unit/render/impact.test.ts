@@ -46,6 +46,16 @@ describe('rows moved and rows deleted', () => {
     expect(stepVolume(step('merge'))).toMatch(/^moves ~9 rows/);
   });
 
+  it('a purge deletes rows; a detach keeps them out of the table, as a table; neither is a move', () => {
+    const drop = step('drop');
+    expect(stepVolume({ ...drop, kind: 'purge' })).toBe('deletes ~3 rows, ~300 B');
+    expect(stepVolume({ ...drop, kind: 'detach' })).toBe('detaches ~3 rows, ~300 B');
+    expect(volumeOf([{ kind: 'purge', rows: 4 }, { kind: 'detach', rows: 5 }, { kind: 'split', rows: 6 }])).toEqual({ moved: 6, deleted: 4, archived: 0, detached: 5 });
+    expect(stepImpact({ ...drop, kind: 'purge' }, t, 'postgres').waits).toBe(
+      'writers to the DEFAULT partition orders_p2020 wait while its expired rows are deleted; readers, and writers to every other partition, go on',
+    );
+  });
+
   it('are summed apart', () => {
     const v = volumeOf(t.steps.map((s) => ({ kind: s.kind, rows: s.estimatedRows })));
     expect(v.deleted).toBe(3);
