@@ -271,12 +271,20 @@ export async function pastThroughput(client: pg.ClientBase): Promise<Throughput>
   return out;
 }
 
-/** The latest apply that changed something (done or partial), with the policy it ran with; null when there is none. */
-export async function lastApply(client: pg.ClientBase): Promise<PastApply | null> {
+/**
+ * The latest apply that changed something (done or partial) in any of these tables ("schema.table"),
+ * with the policy it ran with; null when there is none. Other policies' applies on other tables
+ * of the same database are not this policy's history.
+ */
+export async function lastApply(client: pg.ClientBase, tables: string[]): Promise<PastApply | null> {
   const r = await client.query<{ id: string; started_at: string; status: string; policy_hash: string | null; policy_text: string | null }>(
     // Through row_to_json: a schema gppart older than migration 070 has no policy_text column yet.
     `SELECT id, started_at::text AS started_at, status, policy_hash, row_to_json(a)->>'policy_text' AS policy_text
-     FROM gppart.applies a WHERE status IN ('done', 'partial') ORDER BY id DESC LIMIT 1`,
+     FROM gppart.applies a
+     WHERE status IN ('done', 'partial')
+       AND EXISTS (SELECT 1 FROM gppart.journal j WHERE j.apply_id = a.id AND j.status = 'done' AND j.table_name = ANY($1::text[]))
+     ORDER BY id DESC LIMIT 1`,
+    [tables],
   );
   const x = r.rows[0];
   return x ? { id: Number(x.id), startedAt: x.started_at, status: x.status, policyHash: x.policy_hash, policyText: x.policy_text } : null;

@@ -176,7 +176,7 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     if (json) {
       this.say(eventLine(planEvent(plan, planHash)));
     } else {
-      const { throughput } = await reviewContext(session);
+      const { throughput } = await reviewContext(session, plan.tables.map((t) => t.table));
       this.say(ink ? ink.planToTerminalString(plan, { throughput }) : renderPlanText(plan, { color: false, throughput }, (s) => driver.renderCall(s.call)));
     }
     if (empty) return;

@@ -46,7 +46,7 @@ export default class Plan extends GppartCommand {
     const session = await this.connect(flags['database-url'], 'gppart plan');
     const { plan, driver } = await computePlan(session, policy, now);
     // Who, when and the journal's history: for the reviewer, beside the plan, never part of it.
-    const context = await reviewContext(session);
+    const context = await reviewContext(session, plan.tables.map((t) => t.table));
     const policyRef = { file: loaded.policy.file, text: loaded.text };
     const doc = toPlanFile(plan, policyRef, context);
     if (flags.out) writePlanFile(flags.out, doc);

@@ -332,6 +332,6 @@ export interface ReviewContext {
   generatedBy: string;
   /** Past rows per second per kind on this database. */
   throughput: Throughput;
-  /** The last apply that changed something in this database; null when none is recorded. */
+  /** The last apply that changed any of the plan's tables; null when none is recorded. */
   lastApply: PastApply | null;
 }

@@ -130,7 +130,7 @@ function summaryTable(plan: Plan, o: MarkdownOptions): string[] {
 function policyChanges(plan: Plan, o: MarkdownOptions): string[] {
   const last = o.context?.lastApply;
   if (!o.context) return ['Not known: this plan file was written without the journal context (gppart plan --out of an older gppart).'];
-  if (!last) return ['No apply is recorded in this database yet: the whole policy is new to it.'];
+  if (!last) return ['No apply that changed these tables is recorded in this database: the whole policy is new to them.'];
   const was = `apply ${last.id} (${last.startedAt}, ${last.status})`;
   if (last.policyHash === plan.policyHash) return [`Unchanged since ${prose(was)}: same policy hash.`];
   if (last.policyText === null) return [`Changed since ${prose(was)} (policy hash ${code(last.policyHash ?? '-')}), which did not record its policy text (it ran before gppart kept it).`];
@@ -198,7 +198,7 @@ export function renderPlanMarkdown(plan: Plan, o: MarkdownOptions): string {
   out.push(...headerTable(plan, o));
   out.push('', '## Summary', '', `**${summaryLine(plan)}**`, '');
   out.push(...summaryTable(plan, o));
-  out.push('', '## Policy changes since the last apply', '', ...policyChanges(plan, o));
+  out.push('', '## Policy changes since the last apply of these tables', '', ...policyChanges(plan, o));
   const notes = riskNotes(plan);
   out.push('', '## Risks', '');
   if (notes.length) out.push(...notes.map((n) => `- ${n}`));

@@ -11,8 +11,9 @@ export function whoAmI(): string {
   return `${userInfo().username}@${hostname()}`;
 }
 
-export async function reviewContext(session: Session, clock: () => Date = () => new Date()): Promise<ReviewContext> {
+/** `tables`: the plan's tables ("schema.table"): the last apply is the last one that changed any of them. */
+export async function reviewContext(session: Session, tables: string[], clock: () => Date = () => new Date()): Promise<ReviewContext> {
   const base = { generatedAt: clock().toISOString().replace(/\.\d+Z$/, 'Z'), generatedBy: whoAmI() };
   if (!(await isInstalled(session.client))) return { ...base, throughput: {}, lastApply: null };
-  return { ...base, throughput: await pastThroughput(session.client), lastApply: await lastApply(session.client) };
+  return { ...base, throughput: await pastThroughput(session.client), lastApply: await lastApply(session.client, tables) };
 }

@@ -76,7 +76,7 @@ describe('gppart plan review and audit', () => {
     expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\` |`);
     expect(md.stdout).toContain(`hash \`${doc.policyHash}\` |`);
     expect(md.stdout).toMatch(/^\| Generated \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by `.+@.+` \|$/m);
-    expect(md.stdout).toContain('No apply is recorded in this database yet');
+    expect(md.stdout).toContain('No apply that changed these tables is recorded in this database');
     expect(md.stdout).toContain('| Planned for (now) | `2026-11-25` |');
     expect(md.stdout).toMatch(/\*\*DROP\*\* `review\.events`: 1 partition drop\(s\) delete ~31 rows/);
     expect(md.stdout).toMatch(/```sql\n\s*SELECT "gppart"\."drop_partition"\('review', 'events', 'review', 'events_2020'/);

@@ -34,7 +34,7 @@ describe('the journal as plan reads it', () => {
 
   it('has no throughput and no last apply before any apply', async () => {
     expect(await pastThroughput(db.client)).toEqual({});
-    expect(await lastApply(db.client)).toBeNull();
+    expect(await lastApply(db.client, ['s.t'])).toBeNull();
   });
 
   it('measures rows per second over done steps that moved rows, per kind, the latest 20 of each', async () => {
@@ -54,11 +54,16 @@ describe('the journal as plan reads it', () => {
     expect(t.drop?.steps).toBe(20);
   });
 
-  it('names the last apply that changed something, with the policy it ran with', async () => {
+  it('names the last apply that changed one of these tables, with the policy it ran with', async () => {
     const done = await addApply(db, 'partial', 'version: 1\ntables: []\n');
-    await addApply(db, 'failed', 'version: 1\n# failed\n');
-    await addApply(db, 'interrupted', 'version: 1\n# interrupted\n');
-    expect(await lastApply(db.client)).toMatchObject({ id: done, status: 'partial', policyHash: 'h', policyText: 'version: 1\ntables: []\n' });
+    await addStep(db, done, 'merge', 'done', 10, 1);
+    for (const status of ['failed', 'interrupted']) await addStep(db, await addApply(db, status, `version: 1\n# ${status}\n`), 'merge', 'failed', null, 1);
+    // Another policy's apply on another table is not this policy's history.
+    const other = await addApply(db, 'done', 'version: 1\n# another policy\n');
+    await db.client.query(`INSERT INTO gppart.journal (apply_id, table_name, step_no, kind, call, status, rows) VALUES ($1, 'x.other', 1, 'drop', 'SELECT 1', 'done', 1)`, [other]);
+    expect(await lastApply(db.client, ['s.t'])).toMatchObject({ id: done, status: 'partial', policyHash: 'h', policyText: 'version: 1\ntables: []\n' });
+    expect(await lastApply(db.client, ['x.other'])).toMatchObject({ id: other });
+    expect(await lastApply(db.client, ['y.none'])).toBeNull();
   });
 
   it('works on a schema gppart older than migration 070 (no policy text yet)', async () => {
@@ -67,8 +72,9 @@ describe('the journal as plan reads it', () => {
     try {
       for (const m of listMigrations(SQL_DIR).filter((x) => x.version < 70)) cpSync(join(SQL_DIR, m.file), join(dir, m.file));
       await migrate(old.client, dir);
-      await old.client.query(`INSERT INTO gppart.applies (status, policy_hash) VALUES ('done', 'h')`);
-      expect(await lastApply(old.client)).toMatchObject({ status: 'done', policyText: null });
+      const a = await old.client.query(`INSERT INTO gppart.applies (status, policy_hash) VALUES ('done', 'h') RETURNING id`);
+      await old.client.query(`INSERT INTO gppart.journal (apply_id, table_name, step_no, kind, call, status, rows) VALUES ($1, 's.t', 1, 'drop', 'SELECT 1', 'done', 1)`, [a.rows[0].id]);
+      expect(await lastApply(old.client, ['s.t'])).toMatchObject({ status: 'done', policyText: null });
       expect(await pastThroughput(old.client)).toEqual({});
     } finally {
       rmSync(dir, { recursive: true, force: true });

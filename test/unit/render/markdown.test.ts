@@ -42,7 +42,7 @@ describe('renderPlanMarkdown', () => {
     expect(section).toContain('Changed since apply 41 (2024-05-01 02:00:00+00, done)');
     expect(section).toMatch(/```diff\n--- apply 41\n\+\+\+ gppart\.yaml\n@@ [^\n]+\n(?: [^\n]*\n)+-    retention: \{ drop_after: 3 years \}\n\+    retention: \{ drop_after: 2 years \}\n/);
     expect(md(plan, { context: { ...context, lastApply: { ...context.lastApply!, policyHash: plan.policyHash } } })).toContain('Unchanged since apply 41');
-    expect(md(plan, { context: { ...context, lastApply: null } })).toContain('No apply is recorded in this database yet');
+    expect(md(plan, { context: { ...context, lastApply: null } })).toContain('No apply that changed these tables is recorded in this database');
     expect(md(plan, { context: { ...context, lastApply: { ...context.lastApply!, policyText: null } } })).toContain('which did not record its policy text');
     expect(md(plan, { context: undefined })).toContain('| Generated | not recorded');
   });
