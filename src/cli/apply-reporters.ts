@@ -4,7 +4,7 @@
 import type { ApplyListener, ApplyResult, StepEvent } from '../apply/executor.js';
 import { holdersText, type LockWait } from '../apply/lock-watch.js';
 import type { Plan } from '../plan/model.js';
-import { finalLine, interruptLines, rowsOf, type FinishedStep } from '../render/apply-summary.js';
+import { countSteps, finalLine, interruptLines, rowsOf, type FinishedStep } from '../render/apply-summary.js';
 import { eventLine } from '../render/events.js';
 import type { LiveApplyView } from '../render/ink/live.js';
 import type { ApplyStepState, ApplyViewState } from '../render/ink/ApplyView.js';
@@ -140,14 +140,12 @@ export function jsonReporter(plan: Plan, say: Say): ApplyReporter {
       emit({ event: 'interrupt', signal, applyId: id });
     },
     async finished(end) {
-      const c = end.steps;
-      const n = (s: FinishedStep['status']) => c.filter((x) => x.status === s).length;
       emit({
         event: 'apply_finished',
         applyId: end.result.applyId,
         status: end.result.status,
-        steps: { done: n('done'), failed: n('failed'), interrupted: n('interrupted'), skipped: n('skipped'), deferred: n('deferred') },
-        rows: rowsOf(c),
+        steps: countSteps(end.steps),
+        rows: rowsOf(end.steps),
         ms: end.ms,
         snapshotFiles: end.result.snapshotFiles,
         converged: end.converged,

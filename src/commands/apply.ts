@@ -16,15 +16,14 @@ import { renderPlanText, summaryLine } from '../render/text.js';
 import { eventLine, planEvent } from '../render/events.js';
 import type { FinishedStep } from '../render/apply-summary.js';
 import { inkReporter, jsonReporter, stepWords, textReporter, type ApplyReporter } from '../cli/apply-reporters.js';
-import { backendPid, cancelBackend } from '../catalog/lock-waits.js';
-import { watchLocks, type LockWatch, type LockWait } from '../apply/lock-watch.js';
+import { backendPid } from '../catalog/lock-waits.js';
+import { monitorSteps } from '../cli/step-monitor.js';
 import { reviewContext } from '../workflow/review.js';
 import { computePlan, loadPolicyFile, nowVersusToday, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
 import { planFileDifference, readPlanFile, toPlanFile, type LoadedPlanFile } from '../workflow/planfile.js';
 import { printable } from '../util/printable.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 import { join } from 'node:path';
-import type { ApplyListener, StepEvent } from '../apply/executor.js';
 
 export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
@@ -208,66 +207,7 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         ? inkReporter(ink.mountApplyView(plan), (l) => this.say(l))
         : textReporter(plan, (l) => this.say(l), (l) => this.warnLine(l));
 
-    const interrupt = new AbortController();
-    let applyId: number | null = null;
-    let running: StepEvent | null = null;
-    let watch: LockWatch | null = null;
-    let lastWait: LockWait | null = null;
-    let cancelling: NodeJS.Timeout | null = null;
-    const stepOver = async () => {
-      running = null;
-      lastWait = null;
-      if (cancelling) clearInterval(cancelling);
-      cancelling = null;
-      const w = watch;
-      watch = null;
-      await w?.stop();
-    };
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (interrupt.signal.aborted) {
-        // A second interrupt: leave now. Closing the connection makes the server roll the step back.
-        process.stderr.write(`\n${signal} again: exiting at once; the server rolls back the running step.\n`);
-        process.exit(130);
-      }
-      interrupt.abort(signal);
-      reporter.interrupting(signal, applyId, running);
-      // Cancel until the step is over: a cancel that lands between two statements of the step is lost.
-      const cancel = () => void cancelBackend(monitor.client, stepPid).catch(() => undefined);
-      if (running) {
-        cancel();
-        cancelling = setInterval(cancel, 500);
-      }
-    };
-    const r = reporter.listener;
-    const listener: ApplyListener = {
-      ...r,
-      onStart: (id, total) => {
-        applyId = id;
-        r.onStart?.(id, total);
-      },
-      onStepStart: (e) => {
-        running = e;
-        r.onStepStart?.(e);
-        watch = watchLocks(monitor.client, stepPid, (w) => {
-          if (running) reporter.lockWait(running, w, lastWait);
-          lastWait = w;
-        });
-      },
-      onStepDone: (e) => {
-        void stepOver();
-        r.onStepDone?.(e);
-      },
-      onStepFailed: (e) => {
-        void stepOver();
-        r.onStepFailed?.(e);
-      },
-      onStepInterrupted: (e) => {
-        void stepOver();
-        r.onStepInterrupted?.(e);
-      },
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const watched = monitorSteps(monitor.client, stepPid, reporter);
 
     const t0 = performance.now();
     let result: Awaited<ReturnType<typeof executePlan>>;
@@ -285,9 +225,9 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         migrationsDir,
         reintrospect: (tables) => readTables(session, driver, tables.map((t) => ({ schema: t.schema, name: t.name }))),
         replan: async () => (await computePlan(session, policy, now)).plan,
-        listener,
+        listener: watched.listener,
         budget,
-        signal: interrupt.signal,
+        signal: watched.signal,
       });
       run.result = result;
     } catch (err) {
@@ -295,13 +235,11 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
       await reporter.abandon();
       throw err;
     } finally {
-      await stepOver();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      await watched.dispose();
     }
 
     const words = stepWords(plan);
-    const steps: FinishedStep[] = result.outcomes.map((o, i) => ({ ...o, headline: words[i]?.headline ?? o.kind }));
+    const finished: FinishedStep[] = result.outcomes.map((o, i) => ({ ...o, headline: words[i]?.headline ?? o.kind }));
     const converged = isEmpty(result.replan);
     const notes: string[] = [];
     const deferred = result.outcomes.filter((o) => o.status === 'deferred');
@@ -318,8 +256,8 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     } else {
       notes.push('A new plan is empty: the partitions match the policy.');
     }
-    const signal = interrupt.signal.aborted ? String(interrupt.signal.reason) : null;
-    await reporter.finished({ result, steps, signal, notes, converged, remaining: summaryLine(result.replan), ms: performance.now() - t0 });
+    const signal = watched.signal.aborted ? String(watched.signal.reason) : null;
+    await reporter.finished({ result, steps: finished, signal, notes, converged, remaining: summaryLine(result.replan), ms: performance.now() - t0 });
     const outcome = applyOutcome(result, isEmpty(result.replan));
     process.exitCode = exitCode(outcome, this.detailed);
     await this.notify(run, outcome, null);

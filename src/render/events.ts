@@ -4,7 +4,7 @@
 import type { Plan, Step } from '../plan/model.js';
 import type { LockHolder } from '../catalog/lock-waits.js';
 import { boundFormat, stepHeadline, summaryLine } from './text.js';
-import { rowEffect, type RowEffect, type RowVolume } from './volume.js';
+import type { RowEffect, RowVolume } from './volume.js';
 import { replaceUnprintable } from '../util/printable.js';
 
 interface StepRef {
@@ -91,4 +91,3 @@ export function planEvent(plan: Plan, planHash: string): WithoutTime<ApplyEvent>
   };
 }
 
-export { rowEffect };

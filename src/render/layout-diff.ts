@@ -102,8 +102,6 @@ export function layoutChanged(d: readonly LayoutDiffLine[]): boolean {
 export interface LayoutLine {
   op: LayoutOp;
   text: string;
-  /** A run of unchanged partitions folded into this one line. */
-  folded?: boolean;
 }
 
 /** How a tablespace reads in a layout: null is the database's default tablespace. */
@@ -153,7 +151,7 @@ export function layoutDiffLines(d: readonly LayoutDiffLine[], f: BoundFormat, o:
     const bounded = run.filter((l) => !l.entry.isDefault);
     if (bounded.length > foldAbove) {
       const span = `[${term(literalToDisplay(f, bounded[0]!.entry.from ?? '?'))}, ${term(literalToDisplay(f, bounded.at(-1)!.entry.to ?? '?'))})`;
-      out.push({ op: ' ', text: `… ${formatCount(bounded.length)} unchanged partitions in ${span}`, folded: true });
+      out.push({ op: ' ', text: `… ${formatCount(bounded.length)} unchanged partitions in ${span}` });
       for (let k = i; k < j; k++) if (d[k]!.entry.isDefault) out.push({ op: ' ', text: text[k]! });
     } else {
       for (let k = i; k < j; k++) out.push({ op: ' ', text: text[k]! });
