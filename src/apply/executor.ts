@@ -12,6 +12,8 @@ import {
   journalDone,
   journalFailed,
   journalNote,
+  journalInterrupted,
+  journalNotRun,
   journalStart,
   saveSnapshot,
   tryLockTable,
@@ -38,6 +40,14 @@ export class ApplyError extends Error {
   }
 }
 
+/** Thrown inside a step's transaction when an interrupt came before its call started. */
+class StepInterrupted extends Error {
+  constructor() {
+    super('interrupted before the call started');
+    this.name = 'StepInterrupted';
+  }
+}
+
 export interface StepEvent {
   table: string;
   /** 1-based position among all steps of the apply. */
@@ -48,16 +58,24 @@ export interface StepEvent {
 
 export interface ApplyListener {
   onStart?(applyId: number, total: number): void;
-  onStepStart?(e: StepEvent): void;
+  /** `call`: what the journal records the step runs. */
+  onStepStart?(e: StepEvent & { call: string }): void;
   onStepDone?(e: StepEvent & { rows: number; ms: number }): void;
-  onStepFailed?(e: StepEvent & { error: string; ms: number }): void;
+  onStepFailed?(e: StepEvent & { error: string; ms: number; sqlstate?: string }): void;
+  /** The step was cancelled by an interrupt (opts.signal) and rolled back. */
+  onStepInterrupted?(e: StepEvent & { error: string; ms: number }): void;
+  /** The step was not run; deferred: the run's budget was spent (the next run goes on). */
+  onStepSkipped?(e: StepEvent & { reason: string; deferred: boolean }): void;
 }
 
 export interface StepOutcome {
   table: string;
   kind: Step['kind'];
-  /** skipped: an earlier step of the table failed; deferred: the run's budget was spent first. */
-  status: 'done' | 'failed' | 'skipped' | 'deferred';
+  /**
+   * skipped: an earlier step of the table failed, or the apply was interrupted first; deferred:
+   * the run's budget was spent first; interrupted: cancelled while running, rolled back.
+   */
+  status: 'done' | 'failed' | 'interrupted' | 'skipped' | 'deferred';
   rows: number;
   ms: number;
   error?: string;
@@ -73,7 +91,7 @@ export interface ApplyBudget {
 
 export interface ApplyResult {
   applyId: number;
-  status: 'done' | 'failed' | 'partial';
+  status: 'done' | 'failed' | 'partial' | 'interrupted';
   outcomes: StepOutcome[];
   /** Which budget left steps for the next run. */
   stoppedBy?: 'max-steps' | 'max-duration';
@@ -100,6 +118,13 @@ export interface ApplyOptions {
   budget?: ApplyBudget;
   /** Opens the object store for unload steps (default: S3 from the environment), once per apply. */
   objectStore?: () => ObjectStore;
+  /** The policy file's text, recorded with the apply (the next plan's ticket diffs against it). */
+  policyText: string;
+  /**
+   * Aborted on SIGINT/SIGTERM (its reason names the signal): no further step starts, and a step
+   * that then fails (the caller cancels its statement) is recorded as interrupted, not failed.
+   */
+  signal?: AbortSignal;
 }
 
 function holderText(table: string, h: LockHolder | null): string {
@@ -185,6 +210,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       planHash: opts.planHash,
       now: plan.now,
       client: opts.client,
+      policyText: opts.policyText,
     });
     let finished = false;
     try {
@@ -210,30 +236,39 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       let started = 0;
       let stoppedBy: ApplyResult['stoppedBy'];
       for (const t of tables) {
-        let failed = false;
+        /** The step number of the table's step that did not complete, if any. */
+        let failed = 0;
         for (const [i, step] of t.steps.entries()) {
           index++;
           const ev: StepEvent = { table: t.table, index, total, step };
-          if (failed) {
-            // Later steps of a table assume the earlier ones happened.
-            outcomes.push({ table: t.table, kind: step.kind, status: 'skipped', rows: 0, ms: 0 });
-            continue;
-          }
           // Checked between steps only: a step once begun runs to its commit or rollback.
           stoppedBy ??= budgetSpent(opts.budget, started, performance.now() - runStart);
-          if (stoppedBy) {
-            outcomes.push({ table: t.table, kind: step.kind, status: 'deferred', rows: 0, ms: 0 });
+          const notRun = opts.signal?.aborted
+            ? { status: 'skipped' as const, reason: `the apply was interrupted (${String(opts.signal.reason)}) before this step started` }
+            : failed
+              ? // Later steps of a table assume the earlier ones happened.
+                { status: 'skipped' as const, reason: `step ${failed} of ${t.table} did not complete; later steps of a table assume the earlier ones happened` }
+              : stoppedBy
+                ? { status: 'deferred' as const, reason: `${stoppedBy === 'max-steps' ? `--max-steps ${opts.budget!.maxSteps}` : '--max-duration'} was reached; the next run goes on` }
+                : null;
+          if (notRun) {
+            outcomes.push({ table: t.table, kind: step.kind, status: notRun.status, rows: 0, ms: 0, error: notRun.reason });
+            await journalNotRun(client, applyId, { table: t.table, stepNo: i + 1, kind: step.kind, call: driver.renderCall(step.call) }, notRun.status, notRun.reason);
+            opts.listener?.onStepSkipped?.({ ...ev, reason: notRun.reason, deferred: notRun.status === 'deferred' });
             continue;
           }
           started++;
           const runner = await runnerFor(step);
           const ctx: StepContext = { session, driver, table: t, step, applyId, toolVersion: opts.toolVersion, objectStore: store };
-          const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, runner.journalText(ctx));
-          opts.listener?.onStepStart?.(ev);
+          const call = runner.journalText(ctx);
+          const journalId = await journalStart(client, applyId, t.table, i + 1, step.kind, call);
+          opts.listener?.onStepStart?.({ ...ev, call });
           const t0 = performance.now();
           let committing = false;
           try {
             await beginStep(client, t.lock, t);
+            // An interrupt that came while the transaction began: nothing of the step has run yet.
+            if (opts.signal?.aborted) throw new StepInterrupted();
             const rows = await runner.run(ctx);
             await journalDone(client, journalId, rows);
             committing = true;
@@ -266,15 +301,21 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             await client.query('ROLLBACK').catch(() => undefined);
             await runner.afterFailure?.(ctx, committing ? 'unknown' : 'rolled-back').catch(() => undefined);
             const ms = performance.now() - t0;
-            const message = session.redact(stepErrorText(err));
-            await journalFailed(client, journalId, message).catch(() => undefined);
             const sqlstate = (err as { code?: unknown }).code;
-            outcomes.push({
-              table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message,
-              ...(typeof sqlstate === 'string' && /^[0-9A-Z]{5}$/.test(sqlstate) ? { sqlstate } : {}),
-            });
-            opts.listener?.onStepFailed?.({ ...ev, error: message, ms });
-            failed = true;
+            if (opts.signal?.aborted && (sqlstate === '57014' || err instanceof StepInterrupted)) {
+              // Cancelled on the caller's interrupt: rolled back, like any failed step, but said so.
+              const message = `cancelled by ${String(opts.signal.reason)} and rolled back: the table is as it was before this step`;
+              await journalInterrupted(client, journalId, message).catch(() => undefined);
+              outcomes.push({ table: t.table, kind: step.kind, status: 'interrupted', rows: 0, ms, error: message });
+              opts.listener?.onStepInterrupted?.({ ...ev, error: message, ms });
+            } else {
+              const message = session.redact(stepErrorText(err));
+              await journalFailed(client, journalId, message).catch(() => undefined);
+              const code = typeof sqlstate === 'string' && /^[0-9A-Z]{5}$/.test(sqlstate) ? sqlstate : undefined;
+              outcomes.push({ table: t.table, kind: step.kind, status: 'failed', rows: 0, ms, error: message, ...(code ? { sqlstate: code } : {}) });
+              opts.listener?.onStepFailed?.({ ...ev, error: message, ms, ...(code ? { sqlstate: code } : {}) });
+            }
+            failed = i + 1;
           }
         }
       }
@@ -294,7 +335,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
 
       const anyFailed = outcomes.some((o) => o.status === 'failed');
       const anyDone = outcomes.some((o) => o.status === 'done');
-      const status = anyFailed ? (anyDone ? 'partial' : 'failed') : stoppedBy ? 'partial' : 'done';
+      const status: ApplyResult['status'] = opts.signal?.aborted ? 'interrupted' : anyFailed ? (anyDone ? 'partial' : 'failed') : stoppedBy ? 'partial' : 'done';
       await finishApply(client, applyId, status);
       finished = true;
       const replan = await opts.replan();

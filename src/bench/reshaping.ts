@@ -27,6 +27,7 @@ export async function applyPolicy(session: Session, policyText: string, now: str
     driver: run.driver,
     plan: run.plan,
     planHash: toPlanFile(run.plan, { file: 'bench.yaml', text: policyText }).planHash,
+    policyText,
     client: 'gppart bench',
     toolVersion: TOOL_VERSION,
     stateDir,

@@ -2,7 +2,7 @@
 // Same SQL on every dialect (Greenplum 6 has advisory locks and these tables too).
 import type pg from 'pg';
 import { sqlIdent, sqlLiteral, stepTransactionSql } from './dialect.js';
-import type { ApplySummary } from '../plan/model.js';
+import type { ApplySummary, PastApply, StepKind, Throughput } from '../plan/model.js';
 
 /** Arbitrary first half of the advisory lock key, so gppart's locks never meet another tool's. */
 const LOCK_CLASS = 0x67707074; // 'gppt'
@@ -63,13 +63,15 @@ export interface ApplyRecord {
   planHash: string;
   now: string;
   client: string;
+  /** The policy file's text, so the next plan can show what changed in it since. */
+  policyText: string;
 }
 
 export async function beginApply(client: pg.ClientBase, rec: ApplyRecord): Promise<number> {
   const r = await client.query<{ id: string }>(
-    `INSERT INTO gppart.applies (started_at, status, client, tool_version, policy_hash, plan_hash, now_value)
-     VALUES (now(), 'running', $1, $2, $3, $4, $5) RETURNING id`,
-    [rec.client, rec.toolVersion, rec.policyHash, rec.planHash, rec.now],
+    `INSERT INTO gppart.applies (started_at, status, client, tool_version, policy_hash, plan_hash, now_value, policy_text)
+     VALUES (now(), 'running', $1, $2, $3, $4, $5, $6) RETURNING id`,
+    [rec.client, rec.toolVersion, rec.policyHash, rec.planHash, rec.now, rec.policyText],
   );
   const id = Number(r.rows[0]!.id);
   // Makes a concurrent apply's "locked by" message name this apply.
@@ -77,7 +79,7 @@ export async function beginApply(client: pg.ClientBase, rec: ApplyRecord): Promi
   return id;
 }
 
-export async function finishApply(client: pg.ClientBase, id: number, status: 'done' | 'failed' | 'partial'): Promise<void> {
+export async function finishApply(client: pg.ClientBase, id: number, status: 'done' | 'failed' | 'partial' | 'interrupted'): Promise<void> {
   await client.query(`UPDATE gppart.applies SET finished_at = now(), status = $2 WHERE id = $1`, [id, status]);
 }
 
@@ -119,6 +121,29 @@ export async function journalNote(client: pg.ClientBase, journalId: number, note
   await client.query(`UPDATE gppart.journal SET error = $2 WHERE id = $1`, [journalId, note]);
 }
 
+/** A step cancelled by an interrupt (SIGINT/SIGTERM) and rolled back. */
+export async function journalInterrupted(client: pg.ClientBase, journalId: number, message: string): Promise<void> {
+  await client.query(`UPDATE gppart.journal SET status = 'interrupted', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, message]);
+}
+
+/**
+ * A step not run, with why: skipped (an earlier step of its table failed, or an interrupt) or
+ * deferred (the run's budget was spent; the next run goes on).
+ */
+export async function journalNotRun(
+  client: pg.ClientBase,
+  applyId: number,
+  step: { table: string; stepNo: number; kind: string; call: string },
+  status: 'skipped' | 'deferred',
+  reason: string,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO gppart.journal (apply_id, table_name, step_no, kind, call, status, started_at, finished_at, error)
+     VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp(), clock_timestamp(), $7)`,
+    [applyId, step.table, step.stepNo, step.kind, step.call, status, reason],
+  );
+}
+
 /** BEGIN with the step's lock settings; the caller runs the call, then COMMIT or ROLLBACK. */
 export async function beginStep(
   client: pg.ClientBase,
@@ -156,17 +181,21 @@ const APPLIES_SQL = `
               THEN 'interrupted' ELSE a.status END AS status,
          a.db_user, a.client,
          a.policy_hash, a.plan_hash, a.now_value,
-         coalesce(j.done, 0) AS done, coalesce(j.failed, 0) AS failed, coalesce(j.started, 0) AS started
+         coalesce(j.done, 0) AS done, coalesce(j.failed, 0) AS failed, coalesce(j.skipped, 0) AS skipped,
+         coalesce(j.deferred, 0) AS deferred, coalesce(j.interrupted, 0) AS interrupted, coalesce(j.started, 0) AS started
   FROM gppart.applies a
   LEFT JOIN (
     SELECT apply_id,
            sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
            sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+           sum(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END) AS skipped,
+           sum(CASE WHEN status = 'deferred' THEN 1 ELSE 0 END) AS deferred,
+           sum(CASE WHEN status = 'interrupted' THEN 1 ELSE 0 END) AS interrupted,
            sum(CASE WHEN status = 'started' THEN 1 ELSE 0 END) AS started
     FROM gppart.journal GROUP BY apply_id
   ) j ON j.apply_id = a.id`;
 
-function applySummary(x: Record<string, string | null>): ApplySummary {
+function applySummary(x: Record<string, string | null>, rowsByKind: Record<string, number>): ApplySummary {
   return {
     id: Number(x.id),
     startedAt: x.started_at!,
@@ -179,13 +208,38 @@ function applySummary(x: Record<string, string | null>): ApplySummary {
     now: x.now_value,
     stepsDone: Number(x.done),
     stepsFailed: Number(x.failed),
+    stepsSkipped: Number(x.skipped),
+    stepsDeferred: Number(x.deferred),
+    stepsInterrupted: Number(x.interrupted),
     stepsStarted: Number(x.started),
+    rowsByKind,
   };
+}
+
+/** Rows of the done steps of these applies, per apply and kind. */
+async function rowsByKind(client: pg.ClientBase, ids: number[]): Promise<Map<number, Record<string, number>>> {
+  const out = new Map<number, Record<string, number>>(ids.map((id) => [id, {}]));
+  if (!ids.length) return out;
+  const r = await client.query<{ apply_id: string; kind: string; rows: string }>(
+    `SELECT apply_id, kind, sum(rows) AS rows FROM gppart.journal
+     WHERE apply_id = ANY($1::bigint[]) AND status = 'done' GROUP BY apply_id, kind`,
+    [ids],
+  );
+  for (const x of r.rows) out.get(Number(x.apply_id))![x.kind] = Number(x.rows ?? 0);
+  return out;
+}
+
+async function summaries(client: pg.ClientBase, rows: Array<Record<string, string | null>>): Promise<ApplySummary[]> {
+  const kinds = await rowsByKind(
+    client,
+    rows.map((x) => Number(x.id)),
+  );
+  return rows.map((x) => applySummary(x, kinds.get(Number(x.id)) ?? {}));
 }
 
 export async function listApplies(client: pg.ClientBase, limit: number): Promise<ApplySummary[]> {
   const r = await client.query(`${APPLIES_SQL} ORDER BY a.id DESC LIMIT $1`, [limit]);
-  return r.rows.map(applySummary);
+  return summaries(client, r.rows);
 }
 
 export async function applyDetails(client: pg.ClientBase, id: number) {
@@ -202,7 +256,52 @@ export async function applyDetails(client: pg.ClientBase, id: number) {
 /** One apply with its step counts (as listApplies gives them), or null when there is no such id. */
 export async function getApply(client: pg.ClientBase, id: number): Promise<ApplySummary | null> {
   const r = await client.query(`${APPLIES_SQL} WHERE a.id = $1`, [id]);
-  return r.rows[0] ? applySummary(r.rows[0]) : null;
+  return r.rows[0] ? (await summaries(client, r.rows))[0]! : null;
+}
+
+/** Done steps per kind that a throughput is measured over: the latest ones, as the machine is now. */
+const THROUGHPUT_STEPS = 20;
+
+/**
+ * Rows per second of the latest done steps of each kind that moved or removed rows, from the
+ * journal (each step's time from its journal row to its commit). Empty when nothing was done yet.
+ */
+export async function pastThroughput(client: pg.ClientBase): Promise<Throughput> {
+  const r = await client.query<{ kind: string; steps: string; rows: string; seconds: string }>(
+    `SELECT kind, count(*) AS steps, sum(rows) AS rows, sum(seconds) AS seconds
+     FROM (SELECT kind, rows, extract(epoch FROM finished_at - started_at) AS seconds,
+                  row_number() OVER (PARTITION BY kind ORDER BY id DESC) AS n
+           FROM gppart.journal
+           WHERE status = 'done' AND rows > 0 AND finished_at > started_at) j
+     WHERE n <= $1
+     GROUP BY kind`,
+    [THROUGHPUT_STEPS],
+  );
+  const out: Throughput = {};
+  for (const x of r.rows) {
+    const seconds = Number(x.seconds);
+    if (seconds > 0) out[x.kind as StepKind] = { rowsPerSecond: Number(x.rows) / seconds, steps: Number(x.steps) };
+  }
+  return out;
+}
+
+/**
+ * The latest apply that changed something (done or partial) in any of these tables ("schema.table"),
+ * with the policy it ran with; null when there is none. Other policies' applies on other tables
+ * of the same database are not this policy's history.
+ */
+export async function lastApply(client: pg.ClientBase, tables: string[]): Promise<PastApply | null> {
+  const r = await client.query<{ id: string; started_at: string; status: string; policy_hash: string | null; policy_text: string | null }>(
+    // Through row_to_json: a schema gppart older than migration 070 has no policy_text column yet.
+    `SELECT id, started_at::text AS started_at, status, policy_hash, row_to_json(a)->>'policy_text' AS policy_text
+     FROM gppart.applies a
+     WHERE status IN ('done', 'partial')
+       AND EXISTS (SELECT 1 FROM gppart.journal j WHERE j.apply_id = a.id AND j.status = 'done' AND j.table_name = ANY($1::text[]))
+     ORDER BY id DESC LIMIT 1`,
+    [tables],
+  );
+  const x = r.rows[0];
+  return x ? { id: Number(x.id), startedAt: x.started_at, status: x.status, policyHash: x.policy_hash, policyText: x.policy_text } : null;
 }
 
 /** Names of the tablespaces that exist, so a plan never proposes a step that must fail on one. */

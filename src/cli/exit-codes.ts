@@ -43,11 +43,13 @@ export function exitCode(outcome: Outcome, detailed: boolean): number {
 export const BUSY_SQLSTATES = new Set(['55P03', '40P01']);
 
 /**
- * What an apply that ran its steps achieved. Worst first: a failed step a retry will not fix; a
+ * What an apply that ran its steps achieved. Worst first: an interrupted apply; a failed step a retry will not fix; a
  * step that only found its lock busy; steps left by a budget or max_steps_per_table (the re-plan
  * is not empty); else applied.
  */
-export function applyOutcome(result: Pick<ApplyResult, 'outcomes' | 'stoppedBy'>, converged: boolean): Outcome {
+export function applyOutcome(result: Pick<ApplyResult, 'outcomes' | 'stoppedBy'> & Partial<Pick<ApplyResult, 'status'>>, converged: boolean): Outcome {
+  // Stopped by SIGINT/SIGTERM: not what was asked for, whatever got done (exit 1, as Terraform).
+  if (result.status === 'interrupted') return 'failed';
   const failed = result.outcomes.filter((o) => o.status === 'failed');
   if (failed.some((o) => !o.sqlstate || !BUSY_SQLSTATES.has(o.sqlstate))) return 'failed';
   if (failed.length) return 'busy';

@@ -12,15 +12,18 @@ import { isEmpty } from '../plan/plan.js';
 import { isDestructiveKind } from '../plan/model.js';
 import type { Plan as PlanDoc } from '../plan/model.js';
 import type { Policy } from '../policy/types.js';
-import { formatCount, KIND_SYMBOL, renderPlanText, summaryLine } from '../render/text.js';
+import { renderPlanText, summaryLine } from '../render/text.js';
+import { eventLine, planEvent } from '../render/events.js';
+import type { FinishedStep } from '../render/apply-summary.js';
+import { inkReporter, jsonReporter, stepWords, textReporter, type ApplyReporter } from '../cli/apply-reporters.js';
+import { backendPid } from '../catalog/lock-waits.js';
+import { monitorSteps } from '../cli/step-monitor.js';
+import { reviewContext } from '../workflow/review.js';
 import { computePlan, loadPolicyFile, nowVersusToday, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
 import { planFileDifference, readPlanFile, toPlanFile, type LoadedPlanFile } from '../workflow/planfile.js';
 import { printable } from '../util/printable.js';
 import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
 import { join } from 'node:path';
-import type { LiveApplyView } from '../render/ink/live.js';
-import type { ApplyListener } from '../apply/executor.js';
-import type { ApplyStepState, ApplyViewState } from '../render/ink/ApplyView.js';
 
 export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
@@ -30,12 +33,17 @@ Everything that would refuse the apply is checked before the plan is shown or th
 
 With PLANFILE it applies exactly that plan: it plans again from the policy embedded in the file, for the file's now, against the database, and runs those steps only if they are the file's. --auto-approve skips the question but never permits destructive steps (drop, unload): those need --allow-destroy too. An apply whose now is not today says so in the question; under --auto-approve, a --now other than today, or a PLANFILE made for a date after today, needs --allow-now-override (a PLANFILE made on an earlier day is what was reviewed: it is applied with a note).
 
+While a step waits for a lock, apply says who holds it. Ctrl-C (SIGINT) or SIGTERM cancels the running step, which rolls back, starts no further step, and says what finished, what was rolled back and what to run next; the journal records the step as interrupted. A second Ctrl-C exits at once (the server still rolls the step back).
+
+--format json streams one JSON event per line for CI (docs/events.md); it needs --auto-approve.
+
 Unattended runs: --max-steps and --max-duration stop it between steps (the next run goes on); --detailed-exitcode exits 0 nothing to do, 2 applied, 3 partly applied, 4 refused, 5 busy (a lock), 1 failed; GPPART_NOTIFY_URL receives a JSON summary of every run that applied, failed or was refused (docs/scheduling.md).`;
   static override examples = [
     '<%= config.bin %> apply',
     '<%= config.bin %> apply plan.json',
     '<%= config.bin %> apply --auto-approve --allow-destroy   # nightly, from a scheduler',
     '<%= config.bin %> apply --auto-approve --detailed-exitcode --max-duration 4h   # stop starting steps after 4 hours',
+    '<%= config.bin %> apply --auto-approve --allow-destroy --format json > apply-events.jsonl   # CI',
   ];
   static override args = {
     planfile: Args.string({ description: 'A plan written by `gppart plan --out`.', required: false, ignoreStdin: true }),
@@ -52,6 +60,11 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     'max-steps': Flags.integer({ description: 'Start at most this many steps in this run; the rest wait for the next one.', min: 1, helpValue: 'N' }),
     'max-duration': Flags.string({ description: 'Start no step after this much time (2h, 90m, 1h30m); a running step is never interrupted.', helpValue: 'DURATION' }),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 0 nothing to do, 2 applied, 3 partly applied, 4 refused, 5 busy, 1 failed.' }),
+    format: Flags.string({
+      description: 'text: the plan, the question and progress for people (a live view at a terminal); json: one JSON event per line for CI (schemas/apply-events.schema.json), needs --auto-approve.',
+      options: ['text', 'json'],
+      default: 'text',
+    }),
   };
 
   private detailed = false;
@@ -64,10 +77,15 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Apply);
     this.detailed = flags['detailed-exitcode'];
+    // JSON events are for pipelines: nobody is there to answer the question.
+    if (flags.format === 'json' && !flags['auto-approve']) {
+      throw new WorkflowError('--format json cannot ask for confirmation: add --auto-approve (and --allow-destroy to permit drops)');
+    }
     const run: RunRecord = { startedAt: new Date(), plan: null, planHash: null, policy: null, result: null };
     try {
       await this.applyRun(args, flags, run);
     } catch (err) {
+      if (flags.format === 'json') this.say(eventLine({ event: 'error', message: (err as Error).message ?? String(err) }));
       await this.notify(run, errorOutcome(err), (err as Error).message ?? String(err));
       throw err;
     }
@@ -149,16 +167,22 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
       );
     }
 
+    const json = flags.format === 'json';
     // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
-    const tui = wantsColor();
+    const tui = !json && wantsColor();
     // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
     const ink = tui ? await import('../render/ink/live.js') : null;
-    this.say(ink ? ink.planToTerminalString(plan) : renderPlanText(plan, { color: false }, (s) => driver.renderCall(s.call)));
+    if (json) {
+      this.say(eventLine(planEvent(plan, planHash)));
+    } else {
+      const { throughput } = await reviewContext(session, plan.tables.map((t) => t.table));
+      this.say(ink ? ink.planToTerminalString(plan, { throughput }) : renderPlanText(plan, { color: false, throughput }, (s) => driver.renderCall(s.call)));
+    }
     if (empty) return;
 
     const otherDay = when.isToday ? null : `now ${printable(now)} is not today (${when.today}): the steps are what the policy asks of that date, not of today`;
     if (autoApprove) {
-      if (otherDay) this.say(`\nNOTE: ${otherDay}${needsOverride ? '; --allow-now-override was given' : ' (the plan file was made then)'}.`);
+      if (otherDay && !json) this.say(`\nNOTE: ${otherDay}${needsOverride ? '; --allow-now-override was given' : ' (the plan file was made then)'}.`);
     } else {
       if (destructive.length) this.say(`This plan has ${destructive.length} destructive step(s): data will be removed from the database.`);
       if (otherDay) this.say(`\nWARNING: ${otherDay}.`);
@@ -174,20 +198,18 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     }
 
     const who = clientName();
-    const live: LiveApplyView | null = ink ? ink.mountApplyView(plan) : null;
-    const listener: ApplyListener = live
-      ? {
-          onStart: (id) => live.update((st) => ({ ...st, applyId: id })),
-          onStepStart: (e) => live.update((st) => withStep(st, e.index - 1, { status: 'running', startedAt: Date.now() })),
-          onStepDone: (e) => live.update((st) => withStep(st, e.index - 1, { status: 'done', ms: e.ms, rows: e.rows })),
-          onStepFailed: (e) => live.update((st) => withStep(st, e.index - 1, { status: 'failed', ms: e.ms, error: e.error })),
-        }
-      : {
-          onStart: (id, total) => this.say(`\napply ${id}: ${total} step(s)`),
-          onStepStart: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${printable(e.table)} …`),
-          onStepDone: (e) => this.say(`  [${e.index}/${e.total}] ${KIND_SYMBOL[e.step.kind]} ${e.step.kind} ${printable(e.table)}: done in ${(e.ms / 1000).toFixed(2)} s, ${formatCount(e.rows)} rows`),
-          onStepFailed: (e) => this.warnLine(`  [${e.index}/${e.total}] ${e.step.kind} ${e.table}: FAILED after ${(e.ms / 1000).toFixed(2)} s: ${e.error}`),
-        };
+    // A second connection watches the step's locks and can cancel it: the step's own connection is busy running it.
+    const monitor = await this.connect(flags['database-url'], 'gppart apply monitor');
+    const stepPid = await backendPid(session.client);
+    const reporter: ApplyReporter = json
+      ? jsonReporter(plan, (l) => this.say(l))
+      : ink
+        ? inkReporter(ink.mountApplyView(plan), (l) => this.say(l))
+        : textReporter(plan, (l) => this.say(l), (l) => this.warnLine(l));
+
+    const watched = monitorSteps(monitor.client, stepPid, reporter);
+
+    const t0 = performance.now();
     let result: Awaited<ReturnType<typeof executePlan>>;
     try {
       result = await executePlan({
@@ -195,48 +217,47 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         driver,
         plan,
         planHash,
+        // Recorded with the apply: the next plan's ticket shows what changed in the policy since.
+        policyText: file ? file.doc.policy.text : policyText!.text,
         client: who,
         toolVersion: TOOL_VERSION,
         stateDir: flags['state-dir'],
         migrationsDir,
         reintrospect: (tables) => readTables(session, driver, tables.map((t) => ({ schema: t.schema, name: t.name }))),
         replan: async () => (await computePlan(session, policy, now)).plan,
-        listener,
+        listener: watched.listener,
         budget,
+        signal: watched.signal,
       });
       run.result = result;
     } catch (err) {
       // An error (lock held, stale plan) must reach a released terminal, below the last frame.
-      if (live) await live.close();
+      await reporter.abandon();
       throw err;
+    } finally {
+      await watched.dispose();
     }
 
-    const done = result.outcomes.filter((o) => o.status === 'done');
-    const failed = result.outcomes.filter((o) => o.status === 'failed');
-    const skipped = result.outcomes.filter((o) => o.status === 'skipped');
+    const words = stepWords(plan);
+    const finished: FinishedStep[] = result.outcomes.map((o, i) => ({ ...o, headline: words[i]?.headline ?? o.kind }));
+    const converged = isEmpty(result.replan);
+    const notes: string[] = [];
     const deferred = result.outcomes.filter((o) => o.status === 'deferred');
-    const rows = done.reduce((n, o) => n + o.rows, 0);
-    if (live) {
-      live.update((st) => ({ ...st, final: { status: result.status, done: done.length, failed: failed.length, skipped: skipped.length, rows } }));
-      await live.close();
-    } else {
-      this.say(
-        `\nApply ${result.applyId} ${result.status}: ${done.length} step(s) done, ${failed.length} failed, ${skipped.length} skipped; ${formatCount(rows)} rows moved or removed.`,
-      );
-    }
     if (result.stoppedBy) {
       const limit = result.stoppedBy === 'max-steps' ? `--max-steps ${flags['max-steps']}` : `--max-duration ${flags['max-duration']}`;
-      this.say(`Stopped by ${limit}: ${deferred.length} step(s) left for the next run.`);
+      notes.push(`Stopped by ${limit}: ${deferred.length} step(s) left for the next run.`);
     }
-    this.say(`Snapshots: ${result.snapshotFiles.map(printable).join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
-    if (!isEmpty(result.replan)) {
-      this.say(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
+    notes.push(`Snapshots: ${result.snapshotFiles.map(printable).join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
+    if (!converged) {
+      notes.push(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
       for (const t of result.replan.tables) {
-        if (t.deferred) this.say(`  ${printable(t.table)}: ${t.deferred} step(s) deferred by max_steps_per_table`);
+        if (t.deferred) notes.push(`  ${printable(t.table)}: ${t.deferred} step(s) deferred by max_steps_per_table`);
       }
     } else {
-      this.say('A new plan is empty: the partitions match the policy.');
+      notes.push('A new plan is empty: the partitions match the policy.');
     }
+    const signal = watched.signal.aborted ? String(watched.signal.reason) : null;
+    await reporter.finished({ result, steps: finished, signal, notes, converged, remaining: summaryLine(result.replan), ms: performance.now() - t0 });
     const outcome = applyOutcome(result, isEmpty(result.replan));
     process.exitCode = exitCode(outcome, this.detailed);
     await this.notify(run, outcome, null);
@@ -279,10 +300,6 @@ function budgetOf(flags: ApplyFlags): ApplyBudget {
 
 function clientName(): string {
   return `${userInfo().username}@${hostname()}`;
-}
-
-function withStep(st: ApplyViewState, i: number, change: Partial<ApplyStepState>): ApplyViewState {
-  return { ...st, steps: st.steps.map((s, j) => (j === i ? { ...s, ...change } : s)) };
 }
 
 /** Same database oid, and the same cluster unless one side could not read its identifier. */

@@ -9,7 +9,7 @@ import { WorkflowError } from '../workflow/planning.js';
 export default class History extends GppartCommand {
   static override summary = 'List past applies from the journal in the database, newest first.';
   static override description =
-    'One line per apply: id, when it started, its status, who ran it (database user and client), the policy hash, the `now` it planned for, and how many steps were done, failed or interrupted. `gppart show --apply ID` shows one in full.';
+    'One line per apply: id, when it started, its status, who ran it (database user and client), the policy hash, the `now` it planned for, how many steps were done, failed, interrupted or skipped, and the rows its steps moved and deleted. `gppart show --apply ID` shows one in full.';
   static override examples = [
     '<%= config.bin %> history',
     '<%= config.bin %> history --limit 5 --format json',

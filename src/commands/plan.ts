@@ -11,6 +11,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import { computePlan, loadPolicyFile, resolveNow, selectTables } from '../workflow/planning.js';
 import { printable } from '../util/printable.js';
 import { toPlanFile, writePlanFile } from '../workflow/planfile.js';
+import { reviewContext } from '../workflow/review.js';
 
 export default class Plan extends GppartCommand {
   static override summary = 'Show the steps that would bring the partitions in line with the policy.';
@@ -47,25 +48,29 @@ export default class Plan extends GppartCommand {
     const policy = selectTables(loaded.policy, flags.target);
     const session = await this.connect(flags['database-url'], 'gppart plan');
     const { plan, driver } = await computePlan(session, policy, now);
-    const doc = toPlanFile(plan, { file: loaded.policy.file, text: loaded.text });
+    // Who, when and the journal's history: for the reviewer, beside the plan, never part of it.
+    const context = await reviewContext(session, plan.tables.map((t) => t.table));
+    const policyRef = { file: loaded.policy.file, text: loaded.text };
+    const doc = toPlanFile(plan, policyRef, context);
     if (flags.out) writePlanFile(flags.out, doc);
     const call = (s: Parameters<typeof driver.renderCall>[0]) => driver.renderCall(s);
     if (flags.format === 'json') {
-      const { policy: _p, ...printable } = doc;
+      // The plan itself, the same for the same input: who ran it and when stay in the plan file.
+      const { policy: _p, context: _c, ...printable } = doc;
       this.say(JSON.stringify(printable, null, 2));
     } else if (flags.format === 'sql') {
       this.say(renderPlanSql(plan, (s) => call(s.call)));
     } else if (flags.format === 'markdown') {
-      this.say(renderPlanMarkdown(plan, doc.planHash, (s) => call(s.call)));
+      this.say(renderPlanMarkdown(plan, { planHash: doc.planHash, renderCall: (s) => call(s.call), policy: policyRef, context }));
     } else if (flags.format === 'html') {
       this.say(renderPlanHtml(plan, { planHash: doc.planHash, renderCall: (s) => call(s.call), policy }));
     } else if (!flags.format && wantsColor()) {
       // Ink and React cost ~250 ms to load: only a person at a terminal pays for them.
       const { planToTerminalString } = await import('../render/ink/live.js');
-      this.say(planToTerminalString(plan));
+      this.say(planToTerminalString(plan, { throughput: context.throughput }));
       if (flags.out) this.say(`Saved the plan to ${printable(flags.out)}; apply exactly it with: gppart apply ${printable(flags.out)}`);
     } else {
-      this.say(renderPlanText(plan, { color: false }, (s) => call(s.call)));
+      this.say(renderPlanText(plan, { color: false, throughput: context.throughput }, (s) => call(s.call)));
       if (flags.out) this.say(`Saved the plan to ${printable(flags.out)}; apply exactly it with: gppart apply ${printable(flags.out)}`);
     }
     if (flags['detailed-exitcode']) {

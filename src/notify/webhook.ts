@@ -13,7 +13,9 @@ export interface TableSummary {
   planned: number;
   done: number;
   failed: number;
-  /** Not run: an earlier step of the table failed. */
+  /** Cancelled by SIGINT/SIGTERM while running, rolled back. */
+  interrupted: number;
+  /** Not run: an earlier step of the table failed, or the apply was interrupted. */
   skipped: number;
   /** Not run: the run's budget ran out first; the next run takes them. */
   deferred: number;
@@ -42,7 +44,7 @@ export interface RunSummary {
   started_at: string;
   finished_at: string;
   duration_ms: number;
-  steps: { planned: number; done: number; failed: number; skipped: number; deferred: number; refused: number };
+  steps: { planned: number; done: number; failed: number; interrupted: number; skipped: number; deferred: number; refused: number };
   rows: number;
   tables: TableSummary[];
   /** Why it was refused or failed, when it was. */
@@ -67,7 +69,7 @@ export function runSummary(i: SummaryInput): RunSummary {
   const tables = new Map<string, TableSummary>();
   const table = (name: string) => {
     let t = tables.get(name);
-    if (!t) tables.set(name, (t = { table: name, planned: 0, done: 0, failed: 0, skipped: 0, deferred: 0, refused: 0, rows: 0, errors: [] }));
+    if (!t) tables.set(name, (t = { table: name, planned: 0, done: 0, failed: 0, interrupted: 0, skipped: 0, deferred: 0, refused: 0, rows: 0, errors: [] }));
     return t;
   };
   for (const t of i.plan?.tables ?? []) {
@@ -80,10 +82,11 @@ export function runSummary(i: SummaryInput): RunSummary {
     const s = table(o.table);
     s[o.status]++;
     s.rows += o.rows;
-    if (o.error) s.errors.push(o.error);
+    // A skipped or deferred step's text is why it did not run, not an error.
+    if (o.error && (o.status === 'failed' || o.status === 'interrupted')) s.errors.push(o.error);
   }
   const list = [...tables.values()];
-  const sum = (k: 'planned' | 'done' | 'failed' | 'skipped' | 'deferred' | 'refused' | 'rows') => list.reduce((n, t) => n + t[k], 0);
+  const sum = (k: 'planned' | 'done' | 'failed' | 'interrupted' | 'skipped' | 'deferred' | 'refused' | 'rows') => list.reduce((n, t) => n + t[k], 0);
   return {
     tool: 'gppart',
     version: i.version,
@@ -100,7 +103,7 @@ export function runSummary(i: SummaryInput): RunSummary {
     started_at: i.startedAt.toISOString(),
     finished_at: i.finishedAt.toISOString(),
     duration_ms: i.finishedAt.getTime() - i.startedAt.getTime(),
-    steps: { planned: sum('planned'), done: sum('done'), failed: sum('failed'), skipped: sum('skipped'), deferred: sum('deferred'), refused: sum('refused') },
+    steps: { planned: sum('planned'), done: sum('done'), failed: sum('failed'), interrupted: sum('interrupted'), skipped: sum('skipped'), deferred: sum('deferred'), refused: sum('refused') },
     rows: sum('rows'),
     tables: list,
     message: i.message,

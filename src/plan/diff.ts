@@ -2,7 +2,7 @@
 // planTable composes the passes in src/plan/passes/, each of which plans one concern.
 import type { TablePolicy } from '../policy/types.js';
 import { fingerprint } from './fingerprint.js';
-import { layoutLines } from './layout.js';
+import { layoutEntries } from './layout.js';
 import type { ActualTable, Dialect, PartitionNaming, Step, TablePlan } from './model.js';
 import { archivePass } from './passes/archive.js';
 import { planContext, type OrderedStep, type PlanContext } from './passes/context.js';
@@ -17,7 +17,7 @@ import { stepLimitPass } from './passes/step-limit.js';
 import { simulateSteps } from './simulate.js';
 
 export { shareIn } from './estimates.js';
-export { layoutLines } from './layout.js';
+export { layoutEntries } from './layout.js';
 export { partitionRef } from './refs.js';
 
 /** `naming`: how the server names new partitions, from the dialect driver; `dialect`: the server's, for steps only some dialects can run. */
@@ -66,8 +66,9 @@ function tablePlan(ctx: PlanContext, steps: Step[], deferred: number): TablePlan
     deferred,
     warnings: ctx.warnings,
     ...(ctx.blocking.length ? { blocking: ctx.blocking } : {}),
-    layoutBefore: layoutLines(actual, new Set()),
-    layoutAfter: layoutLines(after, created),
+    layoutBefore: layoutEntries(actual, new Set()),
+    layoutAfter: layoutEntries(after, created),
+    timezone: ctx.policy.timezone,
     lock: { mode: ctx.policy.lock.mode, timeoutMs: ctx.policy.lock.timeoutMs },
   };
 }

@@ -10,7 +10,7 @@ import { overlapLength } from './simulate.js';
  */
 export function shareIn(p: ActualPartition, ranges: readonly KeyRange[]): number {
   const st = p.keyStats;
-  if (!st || (st.histogram.length < 2 && st.mcv.length === 0)) return 1;
+  if (!st || !hasKeyStats(p)) return 1;
   const inRanges = (k: number) => ranges.some((r) => k >= r.from && k < r.to);
   let share = 0;
   let mcvTotal = 0;
@@ -38,6 +38,12 @@ export function shareIn(p: ActualPartition, ranges: readonly KeyRange[]): number
     share += rest * Math.min(1, histShare);
   }
   return Math.min(1, share);
+}
+
+/** True when the partition's key statistics can place its rows (shareIn is then more than an upper bound). */
+export function hasKeyStats(p: ActualPartition): boolean {
+  const st = p.keyStats;
+  return st !== undefined && (st.histogram.length >= 2 || st.mcv.length > 0);
 }
 
 export function rowsIn(p: ActualPartition, ranges: readonly KeyRange[]): number {

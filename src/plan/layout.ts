@@ -1,20 +1,25 @@
-// The before/after partition lists of a plan's diff view.
-import { rangeToText } from './keys.js';
-import type { ActualTable } from './model.js';
+// The before/after partition lists of a plan's diff view, as data: the renderers lay them out.
+import { keyToLiteral } from './keys.js';
+import type { ActualTable, LayoutEntry } from './model.js';
 
-/** `orders_p2024_01  [2024-01-01, 2024-02-01)  tablespace pg_default  ~1200 rows`, DEFAULT last. */
-export function layoutLines(t: ActualTable, created: ReadonlySet<string>): string[] {
+/** The table's partitions by start, DEFAULT last; `created` holds "schema.name" of partitions the plan makes. */
+export function layoutEntries(t: ActualTable, created: ReadonlySet<string>): LayoutEntry[] {
   const parts = [...t.partitions, ...(t.defaultPartition ? [t.defaultPartition] : [])];
-  const names = parts.map((p) => (p.table.schema === t.table.schema ? p.table.name : `${p.table.schema}.${p.table.name}`));
-  const ranges = parts.map((p) => (p.isDefault || !p.range ? 'DEFAULT' : rangeToText(t.keyType, p.range)));
-  const spaces = parts.map((p) => `tablespace ${p.tablespace ?? 'pg_default'}`);
-  const nw = Math.max(0, ...names.map((n) => n.length));
-  const rw = Math.max(0, ...ranges.map((r) => r.length));
-  const sw = Math.max(0, ...spaces.map((r) => r.length));
-  return parts.map((p, i) => {
-    const isNew = created.has(`${p.table.schema}.${p.table.name}`);
-    // A partition split out of the DEFAULT has rows nobody can estimate before the split.
-    const rows = isNew && p.rowEstimate === 0 ? 'new' : `~${Math.round(p.rowEstimate)} rows${isNew ? ' (new)' : ''}`;
-    return `${names[i]!.padEnd(nw)}  ${ranges[i]!.padEnd(rw)}  ${spaces[i]!.padEnd(sw)}  ${rows}`;
+  return parts.map((p) => {
+    const e: LayoutEntry = {
+      name: p.table.schema === t.table.schema ? p.table.name : `${p.table.schema}.${p.table.name}`,
+      isDefault: p.isDefault,
+      tablespace: p.tablespace,
+      storage: p.storage,
+      // Never -0 or a rounding error below zero: a plan must read back from JSON unchanged.
+      rows: p.rowsUnknown ? null : Math.max(0, Math.round(p.rowEstimate)),
+      bytes: p.rowsUnknown ? null : Math.max(0, Math.round(p.bytes)),
+    };
+    if (!p.isDefault && p.range) {
+      e.from = keyToLiteral(t.keyType, p.range.from);
+      e.to = keyToLiteral(t.keyType, p.range.to);
+    }
+    if (created.has(`${p.table.schema}.${p.table.name}`)) e.isNew = true;
+    return e;
   });
 }

@@ -57,6 +57,11 @@ export interface ActualPartition {
    */
   keyStats?: KeyStats;
   /**
+   * Set by the simulator (src/plan/simulate.ts) when a step moves rows nobody can estimate before
+   * it runs: out of a DEFAULT without key statistics. rowEstimate and bytes then mean nothing.
+   */
+  rowsUnknown?: boolean;
+  /**
    * What this partition has of its own rather than from the parent ("index x", "trigger y",
    * "grants {…}", "options fillfactor=70"): a merge or split that rewrites it does not keep them.
    */
@@ -264,12 +269,32 @@ export interface TablePlan {
    * could take under default_partition: forbid): `gppart plan` stops with these as its error.
    */
   blocking?: string[];
-  /** Partition layout before/after, one line per partition, for the diff view. */
-  layoutBefore: string[];
-  layoutAfter: string[];
+  /** Partition layout before/after (DEFAULT last), for the diff view. */
+  layoutBefore: LayoutEntry[];
+  layoutAfter: LayoutEntry[];
+  /** The policy's time zone: bounds of a timestamptz key read as days in it. */
+  timezone?: string;
   /** The introspected partitions the plan was computed from (DEFAULT last), for stale-plan messages. */
   partitionsBefore?: PartitionRef[];
   lock: { mode: 'shared' | 'exclusive'; timeoutMs: number };
+}
+
+/** One partition of a plan's before/after layout. */
+export interface LayoutEntry {
+  /** Child table name, `schema.name` when it lives in another schema than its table. */
+  name: string;
+  isDefault: boolean;
+  /** Bound literals as in PartitionRef; absent for the DEFAULT. */
+  from?: string;
+  to?: string;
+  /** null = the database's default tablespace. */
+  tablespace: string | null;
+  storage: StorageKind;
+  /** Estimated rows and bytes; null when nobody can tell before the steps run (rows split out of a DEFAULT without statistics). */
+  rows: number | null;
+  bytes: number | null;
+  /** Created by the plan's steps. */
+  isNew?: boolean;
 }
 
 export interface Plan {
@@ -291,7 +316,7 @@ export interface ApplySummary {
   id: number;
   startedAt: string;
   finishedAt: string | null;
-  /** running, done, failed, partial; "interrupted" when its session is gone while running. */
+  /** running, done, failed, partial, interrupted (also when its session is gone while running). */
   status: string;
   user: string;
   client: string | null;
@@ -300,5 +325,45 @@ export interface ApplySummary {
   now: string | null;
   stepsDone: number;
   stepsFailed: number;
+  /** Not run: an earlier step of the table failed, or the apply was interrupted. */
+  stepsSkipped: number;
+  /** Not started: the run's budget (--max-steps, --max-duration) was spent; the next run goes on. */
+  stepsDeferred: number;
+  /** Cancelled while running (Ctrl-C, SIGTERM) and rolled back. */
+  stepsInterrupted: number;
+  /** Still "started": running now, or cut off by a killed process (the server rolled it back). */
   stepsStarted: number;
+  /** Rows of done steps per kind (the renderers tell moved from deleted). */
+  rowsByKind: Record<string, number>;
+}
+
+/** Past speed of one kind of step on a database, from its journal (rows per second of done steps). */
+export interface KindThroughput {
+  rowsPerSecond: number;
+  /** How many done steps it was measured over. */
+  steps: number;
+}
+
+export type Throughput = Partial<Record<StepKind, KindThroughput>>;
+
+/** An earlier apply, as a plan's ticket compares itself with it. */
+export interface PastApply {
+  id: number;
+  startedAt: string;
+  status: string;
+  policyHash: string | null;
+  /** The policy it ran with; null for applies recorded before gppart kept it. */
+  policyText: string | null;
+}
+
+/** Facts around a plan for its reviewers. Not part of the plan: its hash does not cover them and apply ignores them. */
+export interface ReviewContext {
+  /** ISO timestamp. */
+  generatedAt: string;
+  /** user@host of whoever ran gppart plan. */
+  generatedBy: string;
+  /** Past rows per second per kind on this database. */
+  throughput: Throughput;
+  /** The last apply that changed any of the plan's tables; null when none is recorded. */
+  lastApply: PastApply | null;
 }

@@ -1,6 +1,7 @@
 // What the table would look like after a plan's steps, computed from the steps' procedure calls
 // alone, checking each call's preconditions as docs/procedures.md states them. Used for the
 // "after" layout of a plan, for `show`, and by tests to prove a plan reaches its target.
+import { hasKeyStats, shareIn } from './estimates.js';
 import { literalToKey } from './keys.js';
 import type { ActualPartition, ActualTable, KeyRange, PartitionNaming, StorageKind, Step } from './model.js';
 import { STANDARD_NAMING } from './names.js';
@@ -14,13 +15,35 @@ export class SimulationError extends Error {
 
 /**
  * Apply `steps` to a copy of `actual`. Row estimates are carried along on the assumption that rows
- * are spread evenly over each partition's range (rows of the DEFAULT, whose spread is unknown, stay
- * in the DEFAULT), so totals are preserved except for what drop removes.
+ * are spread evenly over each bounded partition's range; rows leave the DEFAULT as its key
+ * statistics place them (as the split step estimates them), and without statistics the rows of the
+ * DEFAULT and of what is split out of it are marked unknown. Totals are preserved except for what
+ * drop removes.
  */
 export function simulateSteps(actual: ActualTable, steps: readonly Step[], naming: PartitionNaming = STANDARD_NAMING): ActualTable {
   let state: ActualTable = cloneTable(actual);
-  for (const step of steps) state = applyCall(state, step, naming);
+  // The DEFAULT as introspected: its statistics describe the rows it held then, whatever was split out since.
+  const stats = actual.defaultPartition;
+  for (const step of steps) state = applyCall(state, step, naming, stats);
   return state;
+}
+
+/** Moves the DEFAULT's estimated rows in `ranges` (by its statistics) into `into`. */
+function takeFromDefault(t: ActualTable, stats: ActualPartition | null, into: ActualPartition, ranges: readonly KeyRange[]): void {
+  const d = t.defaultPartition;
+  if (!d || ranges.length === 0) return;
+  if (d.rowsUnknown || (d.rowEstimate > 0 && (!stats || !hasKeyStats(stats)))) {
+    d.rowsUnknown = true;
+    into.rowsUnknown = true;
+    return;
+  }
+  if (d.rowEstimate <= 0 || !stats) return;
+  const rows = Math.min(d.rowEstimate, stats.rowEstimate * shareIn(stats, ranges));
+  const bytes = d.rowEstimate > 0 ? (d.bytes * rows) / d.rowEstimate : 0;
+  into.rowEstimate += rows;
+  into.bytes += bytes;
+  d.rowEstimate = Math.max(0, d.rowEstimate - rows);
+  d.bytes = Math.max(0, d.bytes - bytes);
 }
 
 function cloneTable(t: ActualTable): ActualTable {
@@ -46,7 +69,7 @@ const arr = (v: unknown, what: string, t: ActualTable): string[] => {
   return v;
 };
 
-function applyCall(t: ActualTable, step: Step, naming: PartitionNaming): ActualTable {
+function applyCall(t: ActualTable, step: Step, naming: PartitionNaming, stats: ActualPartition | null): ActualTable {
   const a = step.call.args;
   const key = (s: string): number => literalToKey(t.keyType, s);
   if (str(a[0], 'p_schema', t) !== t.table.schema || str(a[1], 'p_table', t) !== t.table.name) {
@@ -110,6 +133,7 @@ function applyCall(t: ActualTable, step: Step, naming: PartitionNaming): ActualT
         const clash = t.partitions.find((p) => overlaps(p.range!, c.range!));
         if (clash) throw new SimulationError(t, `new partition ${c.table.name} overlaps ${clash.table.name}`);
       }
+      for (const c of created) takeFromDefault(t, stats, c, [c.range!]);
       t.partitions = sortPartitions([...t.partitions, ...created]);
       return t;
     }
@@ -159,6 +183,8 @@ function applyCall(t: ActualTable, step: Step, naming: PartitionNaming): ActualT
           t.defaultPartition.bytes += s.bytes * (1 - placed);
         }
       }
+      // What the sources do not cover comes out of the DEFAULT (a realign that reads it).
+      if (defaultIsSource) for (const c of created) takeFromDefault(t, stats, c, subtractRanges([c.range!], sourceUnion));
       t.partitions = sortPartitions([...rest, ...created]);
       return t;
     }

@@ -13,7 +13,7 @@ import {
   resolveOffset,
   type KeyAxis,
 } from './calendar.js';
-import { keyToLiteral } from './keys.js';
+import { keyToDisplay } from './display.js';
 import type { Every, KeyPoint, KeyType, TargetLayout, TargetPartition } from './model.js';
 
 export class TargetError extends Error {
@@ -144,7 +144,7 @@ function runPeriods(policy: TablePolicy, axis: KeyAxis, run: ResolvedBand[]): Ar
         const at = from !== p ? from : to;
         const neighbour = from !== p ? run[i - 1] : run[i + 1];
         period.clipped =
-          `clipped at ${keyToLiteral(axis.keyType, at)}` +
+          `clipped at ${keyToDisplay({ keyType: axis.keyType, timezone: axis.zone }, at)}` +
           (neighbour
             ? ` where it meets ${describeBand(policy, neighbour.index)}: every ${everyText(every)} does not nest in every ${everyText(neighbour.band.every)}`
             : '');

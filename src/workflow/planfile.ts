@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
-import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type Step, type TablePlan } from '../plan/model.js';
+import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type ReviewContext, type Step, type TablePlan } from '../plan/model.js';
 import { canonicalJson } from '../plan/plan.js';
 import { callFor, storageArgIndex, StepShapeError } from '../plan/call.js';
 import { keyToLiteral, literalToKey } from '../plan/keys.js';
@@ -22,6 +22,8 @@ import { schemaValidator } from '../util/schema-validator.js';
 export interface PlanFile extends Plan {
   planHash: string;
   policy: { file: string; text: string };
+  /** For the reviewer (gppart show --format markdown): who made it, when, and the journal's history. Not hashed; apply ignores it. */
+  context?: ReviewContext;
 }
 
 /** "tables[0].steps[2].call.name" from ajv's "/tables/0/steps/2/call/name". */
@@ -56,17 +58,19 @@ export function planFileProblem(doc: unknown): string | null {
   return best ? describeSchemaError(best) : 'does not match the plan schema';
 }
 
+/** Over the plan and its policy text; never the review context, which is not part of the plan. */
 function hashOf(plan: Plan, policy: { file: string; text: string }): string {
-  return createHash('sha256').update(canonicalJson({ plan, policyText: policy.text })).digest('hex');
+  const { context: _c, ...bare } = plan as Plan & { context?: unknown };
+  return createHash('sha256').update(canonicalJson({ plan: bare, policyText: policy.text })).digest('hex');
 }
 
 function stripFileFields(doc: PlanFile): Plan {
-  const { planHash: _h, policy: _p, ...plan } = doc;
+  const { planHash: _h, policy: _p, context: _c, ...plan } = doc;
   return plan;
 }
 
-export function toPlanFile(plan: Plan, policy: { file: string; text: string }): PlanFile {
-  return { ...plan, planHash: hashOf(plan, policy), policy };
+export function toPlanFile(plan: Plan, policy: { file: string; text: string }, context?: ReviewContext): PlanFile {
+  return { ...plan, planHash: hashOf(plan, policy), policy, ...(context ? { context } : {}) };
 }
 
 export function writePlanFile(path: string, doc: PlanFile): void {

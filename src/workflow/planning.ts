@@ -178,7 +178,8 @@ export function checkTablespaces(policy: Policy, existing: Set<string>, database
   if (missing.length) throw new WorkflowError(missing.join('\n'));
 }
 
-export async function computePlan(session: Session, policy: Policy, now: string): Promise<PlanRun> {
+/** The server and the actual state of every table of the policy; a table that cannot be read is an error naming where the policy names it. */
+export async function introspectPolicy(session: Session, policy: Policy): Promise<IntrospectedDatabase> {
   const server = await serverInfo(session);
   const driver = driverFor(server.dialect);
   const { actual, problems } = await introspectTables(session, driver, policy.tables.map((t) => t.table));
@@ -191,7 +192,11 @@ export async function computePlan(session: Session, policy: Policy, now: string)
     };
     throw new WorkflowError(problems.map((p) => `${at(p.table)}${printable(p.message)}`).join('\n'));
   }
-  const db: IntrospectedDatabase = { server, driver, actual };
+  return { server, driver, actual };
+}
+
+export async function computePlan(session: Session, policy: Policy, now: string): Promise<PlanRun> {
+  const db = await introspectPolicy(session, policy);
   checkTablespaces(policy, await listTablespaces(session.client), db.server.database);
   const plan = buildPlan({ policy, actual: db.actual, server: db.server, now, toolVersion: TOOL_VERSION, naming: db.driver.naming });
   for (const t of plan.tables) {

@@ -68,7 +68,7 @@ describe('locks and step limits of apply (CLI, real server)', () => {
       await reader.query('COMMIT');
     }
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/split blocked\.events: FAILED after [\d.]+ s: could not get the table's lock within the policy's lock\.timeout/);
+    expect(r.stdout + r.stderr).toMatch(/split blocked\.events: FAILED after [\d.]+ s and rolled back: could not get the table's lock within the policy's lock\.timeout/);
     expect(await totals(c, S, T)).toEqual(before);
     const j = await journal(c, `${S}.${T}`);
     expect(j).toHaveLength(1);

@@ -74,7 +74,9 @@ describe('gppart plan review and audit', () => {
     const md = await runCli(['show', planFile, '--format', 'markdown'], { env: noDb });
     expect(md.code).toBe(0);
     expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\` |`);
-    expect(md.stdout).toContain(`| Policy hash | \`${doc.policyHash}\` |`);
+    expect(md.stdout).toContain(`hash \`${doc.policyHash}\` |`);
+    expect(md.stdout).toMatch(/^\| Generated \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by `.+@.+` \|$/m);
+    expect(md.stdout).toContain('No apply that changed these tables is recorded in this database');
     expect(md.stdout).toContain('| Planned for (now) | `2026-11-25` |');
     expect(md.stdout).toMatch(/\*\*DROP\*\* `review\.events`: 1 partition drop\(s\) delete ~31 rows/);
     expect(md.stdout).toMatch(/```sql\n\s*SELECT "gppart"\."drop_partition"\('review', 'events', 'review', 'events_2020'/);
@@ -84,9 +86,10 @@ describe('gppart plan review and audit', () => {
     const json = await runCli(['show', planFile, '--format', 'json'], { env: noDb });
     expect(JSON.parse(json.stdout)).toEqual(doc);
     for (const r of [text, md, sql, json]) expect(r.stdout).not.toMatch(ESC);
-    // The same markdown straight from plan.
+    // The same markdown straight from plan, but for when it was generated.
     const direct = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
-    expect(direct.stdout).toBe(md.stdout);
+    const undated = (t: string) => t.replace(/^\| Generated \|.*$/m, '');
+    expect(undated(direct.stdout)).toBe(undated(md.stdout));
   });
 
   it('show refuses a hand-edited or misshapen plan file in one line', async () => {
@@ -116,24 +119,26 @@ describe('gppart plan review and audit', () => {
     const h = await runCli(['history'], { env });
     expect(h.code).toBe(0);
     const lines = h.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ID +STARTED +STATUS +BY +POLICY +NOW +STEPS$/);
+    expect(lines[0]).toMatch(/^ID +STARTED +STATUS +BY +POLICY +NOW +STEPS +ROWS$/);
     const doc = JSON.parse(readFileSync(planFile, 'utf8'));
-    expect(lines[1]).toMatch(new RegExp(`^${id} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\S* +done +\\S+ \\(.+@.+\\) +${doc.policyHash.slice(0, 12)} +2026-11-25 +2 done, 0 failed$`));
+    expect(lines[1]).toMatch(new RegExp(`^${id} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\S* +done +\\S+ \\(.+@.+\\) +${doc.policyHash.slice(0, 12)} +2026-11-25 +2 done +[\\d,]+ rows moved, 31 deleted$`));
     const hj = JSON.parse((await runCli(['history', '--format', 'json', '--limit', '1'], { env })).stdout);
     expect(hj).toHaveLength(1);
-    expect(hj[0]).toMatchObject({ id, status: 'done', stepsDone: 2, stepsFailed: 0, planHash: doc.planHash });
+    expect(hj[0]).toMatchObject({ id, status: 'done', stepsDone: 2, stepsFailed: 0, stepsSkipped: 0, planHash: doc.planHash, rowsByKind: { drop: 31 } });
 
     const s = await runCli(['show', '--apply', String(id)], { env });
     expect(s.stderr).toBe('');
     expect(s.stdout).toMatch(new RegExp(`^apply ${id}: done, started `));
     expect(s.stdout).toContain(`plan   ${doc.planHash}`);
     expect(s.stdout).toMatch(/^review\.events$/m);
-    expect(s.stdout).toMatch(/^ {4}- events_2020 +\[2020-01-01, 2021-01-01\) +tablespace default/m);
-    expect(s.stdout).toMatch(/^ {4}\+ events_p2026_11 +\[2026-11-01, 2026-12-01\)/m);
-    expect(s.stdout).toMatch(/^ {6}events_default +DEFAULT/m);
+    expect(s.stdout).toMatch(/^ {2}- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
+    expect(s.stdout).toMatch(/^ {2}\+ events_p2026_11 +\[2026-11-01, 2026-12-01\)/m);
+    expect(s.stdout).toMatch(/^ {4}events_default +DEFAULT/m);
     expect(s.stdout).toMatch(/^ +1\. - drop +done +\d+\.\d\d s +31 rows +started /m);
     expect(s.stdout).toMatch(/^ +2\. \+ split +done +\d+\.\d\d s +[\d,]+ rows/m);
     expect(s.stdout).toMatch(/call: SELECT "gppart"\."drop_partition"\(/);
+
+    expect(s.stdout).toMatch(new RegExp(`^now 2026-11-25; steps: 2 done; rows: [\\d,]+ rows moved, 31 deleted$`, 'm'));
 
     const sj = JSON.parse((await runCli(['show', '--apply', String(id), '--format', 'json'], { env })).stdout);
     expect(sj.apply.id).toBe(id);
@@ -145,5 +150,28 @@ describe('gppart plan review and audit', () => {
     expect(missing.stderr).toMatch(/no apply 999999/);
     const wrongFormat = await runCli(['show', '--apply', String(id), '--format', 'sql'], { env });
     expect(wrongFormat.code).toBe(1);
+  });
+
+  it('show --apply --format markdown closes the ticket', async () => {
+    const id = Number((await db.client.query(`SELECT max(id) AS id FROM gppart.applies`)).rows[0].id);
+    const doc = JSON.parse(readFileSync(planFile, 'utf8'));
+    const md = await runCli(['show', '--apply', String(id), '--format', 'markdown'], { env });
+    expect(md.stderr).toBe('');
+    expect(md.stdout).toMatch(new RegExp(`^# gppart apply ${id}: done\\n`));
+    expect(md.stdout).toContain(`| Plan hash | \`${doc.planHash}\``);
+    expect(md.stdout).toMatch(/\*\*Steps: 2 done\. Rows: [\d,]+ rows moved, 31 deleted\.\*\*/);
+    expect(md.stdout).toMatch(/^- events_2020 +\[2020-01-01, 2021-01-01\) +pg_default/m);
+  });
+
+  it('the apply kept its policy: the next ticket says it is unchanged, or shows the diff', async () => {
+    const r = await db.client.query(`SELECT id, policy_text FROM gppart.applies ORDER BY id DESC LIMIT 1`);
+    const id = Number(r.rows[0].id);
+    expect(r.rows[0].policy_text).toBe(POLICY);
+    const next = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
+    expect(next.stdout).toContain(`Unchanged since apply ${id} (`);
+    writeFileSync(policyFile, POLICY.replace('drop_after: 1 year', 'drop_after: 2 years'));
+    const changed = await runCli(['plan', '-c', policyFile, '--now', '2026-11-25', '--format', 'markdown'], { env });
+    writeFileSync(policyFile, POLICY);
+    expect(changed.stdout).toMatch(/```diff\n--- apply \d+\n\+\+\+ .*gppart\.yaml\n@@ [^\n]+\n(?: .*\n)*-    retention: \{ drop_after: 1 year \}\n\+    retention: \{ drop_after: 2 years \}\n/);
   });
 });

@@ -113,16 +113,18 @@ describe('unattended apply (CLI, real server)', () => {
     const first = await run(apply(f, '--max-steps', '2'));
     expect(first.r.stderr).toBe('');
     expect(first.r.code).toBe(EXIT.partlyApplied);
-    expect(first.r.stdout).toMatch(/Apply \d+ partial: 2 step\(s\) done, 0 failed, 0 skipped;/);
+    expect(first.r.stdout).toMatch(/Apply \d+ partial: 2 step\(s\) done, 4 deferred;/);
     expect(first.r.stdout).toContain('Stopped by --max-steps 2: 4 step(s) left for the next run.');
     const j1 = await journal(c, 'budget.q');
-    expect(j1.map((x) => x.status)).toEqual(['done', 'done']);
+    // The steps the budget left are journaled as deferred, with the reason.
+    expect(j1.map((x) => x.status)).toEqual(['done', 'done', 'deferred', 'deferred', 'deferred', 'deferred']);
+    expect(j1[2]!.error).toBe('--max-steps 2 was reached; the next run goes on');
     expect(await totals(c, 'budget', 'q')).toEqual(before);
     expect(first.sent).toHaveLength(1);
     expect(first.sent[0]).toMatchObject({
       tool: 'gppart', event: 'apply', status: 'partly-applied', exit_code: EXIT.partlyApplied, apply_id: j1[0]!.apply_id,
       database: db.name, now: NOW, message: null,
-      steps: { planned: 6, done: 2, failed: 0, skipped: 0, deferred: 4, refused: 0 },
+      steps: { planned: 6, done: 2, failed: 0, interrupted: 0, skipped: 0, deferred: 4, refused: 0 },
       tables: [{ table: 'budget.q', planned: 6, done: 2, failed: 0, skipped: 0, deferred: 4, refused: 0, errors: [] }],
     });
     expect(first.sent[0]!.rows).toBeGreaterThan(0);
@@ -153,10 +155,13 @@ describe('unattended apply (CLI, real server)', () => {
     expect(r.code).toBe(EXIT.partlyApplied);
     expect(r.stdout).toMatch(/Stopped by --max-duration 1s: \d step\(s\) left for the next run\./);
     const j = await journal(c, 'clock.q');
-    // Every step that started finished: none is left 'started' or rolled back as 'failed'.
-    expect(j.every((x) => x.status === 'done')).toBe(true);
-    expect(sent[0]!.steps.done).toBe(j.length);
-    expect(sent[0]!.steps.deferred).toBe(6 - j.length);
+    // Every step that started finished: none is left 'started' or rolled back as 'failed'; the
+    // steps not started are in the journal as deferred, with the budget as their reason.
+    const started = j.filter((x) => x.status !== 'deferred');
+    expect(started.every((x) => x.status === 'done')).toBe(true);
+    expect(j.filter((x) => x.status === 'deferred').every((x) => x.error === '--max-duration was reached; the next run goes on')).toBe(true);
+    expect(sent[0]!.steps.done).toBe(started.length);
+    expect(sent[0]!.steps.deferred).toBe(6 - started.length);
     expect(sent[0]!.steps.deferred).toBeGreaterThan(0);
     expect(await totals(c, 'clock', 'q')).toEqual(before);
     const bad = await runCli(['apply', '-c', f, '--now', NOW, '--max-duration', 'soon'], { env });

@@ -34,7 +34,7 @@ export function archivePass(ctx: PlanContext, drops: Step[], live: readonly Boun
   const due = live.filter((p) => p.range.to <= cutoff && p.storage !== 'external');
   const then = archive.via === 'pxf' ? 'then it is replaced by an external partition over the objects (PXF)' : 'then the partition is dropped';
   const unloads = due.map((p) =>
-    unloadStep(ctx.actual, p, archive, `archive after ${archive.afterText}: ${ctx.rtext(p.range)} ends on or before ${ctx.lit(cutoff)}; ${then}`),
+    unloadStep(ctx.actual, p, archive, `archive after ${archive.afterText}: ${ctx.rtext(p.range)} ends on or before ${ctx.btext(cutoff)}; ${then}`),
   );
 
   let keptDrops = drops;

@@ -2,7 +2,8 @@
 // layout, the name allocator and the lists of warnings. planTable builds it once; passes read it
 // and append to its lists, and return the steps they plan.
 import type { TablePolicy } from '../../policy/types.js';
-import { keyToLiteral, rangeToText } from '../keys.js';
+import { keyToDisplay, rangeToDisplay } from '../display.js';
+import { keyToLiteral } from '../keys.js';
 import type { ActualPartition, ActualTable, Dialect, KeyPoint, KeyRange, KeyType, PartitionNaming, Step, TargetLayout } from '../model.js';
 import { NameAllocator, STANDARD_NAMING } from '../names.js';
 import { targetLayout } from '../target.js';
@@ -34,8 +35,11 @@ export interface PlanContext {
   readonly warnings: string[];
   /** Reasons the policy cannot be carried out without losing data: the plan stops on them. */
   readonly blocking: string[];
+  /** The exact SQL literal of a bound, for calls. */
   lit(k: KeyPoint): string;
+  /** A range and a bound for reasons and warnings: `2026-10-01` for a midnight in the policy's zone. */
   rtext(r: KeyRange): string;
+  btext(k: KeyPoint): string;
 }
 
 export function planContext(policy: TablePolicy, actual: ActualTable, now: string, naming: PartitionNaming = STANDARD_NAMING, dialect?: Dialect): PlanContext {
@@ -61,6 +65,7 @@ export function planContext(policy: TablePolicy, actual: ActualTable, now: strin
     warnings: [],
     blocking: [],
     lit: (k) => keyToLiteral(keyType, k),
-    rtext: (r) => rangeToText(keyType, r),
+    rtext: (r) => rangeToDisplay({ keyType, timezone: policy.timezone }, r),
+    btext: (k) => keyToDisplay({ keyType, timezone: policy.timezone }, k),
   };
 }

@@ -49,7 +49,7 @@ export function purgeDefaultPass(ctx: PlanContext): Step[] {
   const expired: KeyRange[] = [{ from: -Infinity, to: before }];
   const rows = rowsIn(def, expired);
   if (rows <= 0) return [];
-  const what = `DEFAULT partition ${def.table.name} holds ${rowsText(def, expired)} older than retention drop_after ${ctx.policy.retention!.dropAfterText} (before ${ctx.lit(before)})`;
+  const what = `DEFAULT partition ${def.table.name} holds ${rowsText(def, expired)} older than retention drop_after ${ctx.policy.retention!.dropAfterText} (before ${ctx.btext(before)})`;
   if (ctx.policy.defaultExpiredRows !== 'purge') {
     ctx.warnings.push(`${what}; retention does not remove them (default_partition: { expired_rows: purge } would)`);
     return [];
@@ -97,7 +97,7 @@ export function defaultLeftoversPass(ctx: PlanContext, def: ActualPartition | nu
     if (olderThanArchive.length && rowsIn(def, olderThanArchive) > 0) {
       ctx.warnings.push(
         `DEFAULT partition ${def.table.name} holds ${rowsText(def, olderThanArchive)} older than archive.after ${ctx.policy.archive.afterText} ` +
-          `(before ${ctx.lit(cutoff)}); rows in the DEFAULT are never archived`,
+          `(before ${ctx.btext(cutoff)}); rows in the DEFAULT are never archived`,
       );
     }
   }

@@ -21,6 +21,6 @@ export function moveStep(ctx: PlanContext, p: BoundedPartition, t: TargetPartiti
 }
 
 /** A NULL tablespace is the database default, which is pg_default unless the DBA changed it. */
-function sameTablespace(actual: string | null, wanted: string): boolean {
+export function sameTablespace(actual: string | null, wanted: string): boolean {
   return (actual ?? 'pg_default') === wanted;
 }

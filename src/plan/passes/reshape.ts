@@ -10,7 +10,7 @@ import { subtractRanges, unionRanges } from '../simulate.js';
 import { overlapComponents, type Component } from './components.js';
 import type { BoundedPartition, OrderedStep, PlanContext } from './context.js';
 import { moveStep } from './moves.js';
-import { bandWants, clipNotes } from './reasons.js';
+import { bandWants, clipNotes, partitionsText } from './reasons.js';
 
 export interface Reshaped {
   /** Target periods no partition overlaps. */
@@ -63,7 +63,7 @@ export function mergeStep(ctx: PlanContext, { sources, targets }: Component, def
   const shortfall = subtractRanges(targetUnion, sourceUnion);
   const span = { from: Math.min(sourceUnion[0]!.from, targetUnion[0]!.from), to: Math.max(sourceUnion.at(-1)!.to, targetUnion.at(-1)!.to) };
   const excessRows = Math.round(sources.reduce((sum, s) => sum + s.rowEstimate * fractionIn(s.range, excess), 0));
-  const sourceList = sources.map((s) => `${s.table.name} ${rtext(s.range)}`).join(', ');
+  const sourceList = partitionsText(ctx, sources);
   if (excess.length && def && policy.defaultPartition === 'forbid') {
     // The policy forbids the only place these rows could go: stop rather than plan around them.
     ctx.blocking.push(

@@ -15,7 +15,7 @@ export function retentionPass(ctx: PlanContext): { drops: Step[]; live: BoundedP
 }
 
 function why(ctx: PlanContext, p: BoundedPartition): string {
-  return `retention drop_after ${ctx.policy.retention!.dropAfterText}: ${ctx.rtext(p.range)} ends before ${ctx.lit(ctx.target.dropBefore!)}`;
+  return `retention drop_after ${ctx.policy.retention!.dropAfterText}: ${ctx.rtext(p.range)} ends before ${ctx.btext(ctx.target.dropBefore!)}`;
 }
 
 function dropStep(ctx: PlanContext, p: BoundedPartition): Step {

@@ -4,10 +4,12 @@
 import { render, renderToString } from 'ink';
 import type { Plan } from '../../plan/model.js';
 import { PlanView } from './PlanView.js';
+import type { Throughput } from '../impact.js';
 import { ApplyView, initialApplyState, type ApplyViewState } from './ApplyView.js';
 
-export function planToTerminalString(plan: Plan, columns = process.stdout.columns || 100): string {
-  return renderToString(<PlanView plan={plan} />, { columns });
+export function planToTerminalString(plan: Plan, opts: { throughput?: Throughput; columns?: number } = {}): string {
+  const columns = opts.columns ?? (process.stdout.columns || 100);
+  return renderToString(<PlanView plan={plan} throughput={opts.throughput} columns={columns} />, { columns });
 }
 
 export interface LiveApplyView {
@@ -18,11 +20,12 @@ export interface LiveApplyView {
 
 export function mountApplyView(plan: Plan): LiveApplyView {
   let state = initialApplyState(plan);
-  const instance = render(<ApplyView state={state} />, { exitOnCtrlC: false, patchConsole: false });
+  const columns = () => process.stdout.columns || 100;
+  const instance = render(<ApplyView state={state} columns={columns()} />, { exitOnCtrlC: false, patchConsole: false });
   return {
     update(change) {
       state = change(state);
-      instance.rerender(<ApplyView state={state} />);
+      instance.rerender(<ApplyView state={state} columns={columns()} />);
     },
     async close() {
       instance.unmount();

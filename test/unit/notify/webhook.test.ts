@@ -96,10 +96,10 @@ describe('runSummary', () => {
       tool: 'gppart', version: '1', event: 'apply', status: 'failed', exit_code: 1, apply_id: 17, database: 'dwh', dialect: 'postgres',
       policy: base.policy, plan_sha256: base.planHash, now: '2026-11-25', client: 'etl@host',
       started_at: '2026-11-25T01:00:00.000Z', finished_at: '2026-11-25T01:00:42.000Z', duration_ms: 42_000,
-      steps: { planned: 5, done: 2, failed: 1, skipped: 1, deferred: 1, refused: 0 }, rows: 15,
+      steps: { planned: 5, done: 2, failed: 1, interrupted: 0, skipped: 1, deferred: 1, refused: 0 }, rows: 15,
       tables: [
-        { table: 'sales.orders', planned: 3, done: 1, failed: 1, skipped: 1, deferred: 0, refused: 0, rows: 10, errors: ['rows differ'] },
-        { table: 'sales.events', planned: 2, done: 1, failed: 0, skipped: 0, deferred: 1, refused: 0, rows: 5, errors: [] },
+        { table: 'sales.orders', planned: 3, done: 1, failed: 1, interrupted: 0, skipped: 1, deferred: 0, refused: 0, rows: 10, errors: ['rows differ'] },
+        { table: 'sales.events', planned: 2, done: 1, failed: 0, interrupted: 0, skipped: 0, deferred: 1, refused: 0, rows: 5, errors: [] },
       ],
       message: null,
     });
@@ -107,7 +107,7 @@ describe('runSummary', () => {
 
   it('a refused apply refuses every planned step', () => {
     const s = runSummary({ ...base, status: 'refused', exitCode: 4, plan, result: null, message: 'the plan has 1 destructive step(s)' });
-    expect(s.steps).toEqual({ planned: 5, done: 0, failed: 0, skipped: 0, deferred: 0, refused: 5 });
+    expect(s.steps).toEqual({ planned: 5, done: 0, failed: 0, interrupted: 0, skipped: 0, deferred: 0, refused: 5 });
     expect(s.apply_id).toBeNull();
     expect(s.message).toBe('the plan has 1 destructive step(s)');
     expect(worthNotifying('refused') && worthNotifying('applied') && worthNotifying('failed') && worthNotifying('busy')).toBe(true);

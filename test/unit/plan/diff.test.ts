@@ -28,8 +28,9 @@ describe('planTable', () => {
     expect(s.reason).toMatch(/upper bound/);
     expect(s.reads).toEqual([{ name: 'orders_default', schema: 'sales', isDefault: true, tablespace: null }]);
     expect(s.destructive).toBe(false);
-    expect(plan.layoutAfter.at(-1)).toMatch(/^orders_default\s+DEFAULT\s+tablespace pg_default\s+~5000 rows$/);
-    expect(plan.layoutAfter[0]).toMatch(/^orders_p2022q3\s+\[2022-07-01, 2022-10-01\)\s+tablespace warm\s+new$/);
+    // Without key statistics nobody can tell where the DEFAULT's rows go: unknown, not "all" nor "none".
+    expect(plan.layoutAfter.at(-1)).toMatchObject({ name: 'orders_default', isDefault: true, tablespace: null, rows: null });
+    expect(plan.layoutAfter[0]).toMatchObject({ name: 'orders_p2022q3', from: '2022-07-01', to: '2022-10-01', tablespace: 'warm', rows: null, isNew: true });
     // Re-planning the simulated result finds nothing left to do.
     expect(planTable(p, simulateSteps(table([], { defaultRows: 5000 }), plan.steps), NOW).steps).toEqual([]);
   });
@@ -226,7 +227,7 @@ describe('planTable', () => {
     expect(merge.call.args[4]).toEqual(['2024-03-31 21:00:00+00', '2024-04-30 21:00:00+00']);
     expect(merge.call.args[6]).toEqual(['orders_p2024_04', 'orders_p2024_05']);
     // [2024-02-29 21:00, 2024-03-01 00:00) of March's partition falls outside the wanted months: to the DEFAULT.
-    expect(merge.reason).toMatch(/rows in \[2024-03-01 00:00:00\+00, 2024-03-31 21:00:00\+00\)/);
+    expect(merge.reason).toMatch(/rows in \[2024-03-01 03:00:00\+03, 2024-04-01\)/);
     expect(planTable(p, simulateSteps(actual, plan.steps), NOW).steps).toEqual([]);
   });
 
@@ -263,7 +264,7 @@ describe('planTable', () => {
     const plan = planTable(p, actual, NOW);
     expect(plan.steps.map((s) => s.kind)).toEqual(['split']);
     expect(plan.warnings).toEqual([]);
-    expect(plan.layoutBefore[1]).toMatch(/\[2030-01-01, MAXVALUE\)/);
+    expect(plan.layoutBefore[1]).toMatchObject({ from: '2030-01-01', to: 'MAXVALUE' });
   });
 
   it('fingerprints structure, not row counts', () => {

@@ -8,7 +8,7 @@ import { ApplyView, initialApplyState } from '../../../src/render/ink/ApplyView.
 import { renderPlanText } from '../../../src/render/text.js';
 import { renderPlanSql } from '../../../src/render/sql.js';
 import { renderPlanMarkdown } from '../../../src/render/markdown.js';
-import { renderApplyText, renderHistoryText } from '../../../src/render/history.js';
+import { renderApplyMarkdown, renderApplyText, renderHistoryText } from '../../../src/render/history.js';
 import { postgresDriver } from '../../../src/catalog/postgres.js';
 import type { Plan } from '../../../src/plan/model.js';
 import { samplePlan } from './sample-plan.js';
@@ -57,7 +57,7 @@ describe('renderers with hostile names', () => {
   });
 
   it('markdown: no HTML, link, heading or extra table cell from a name', () => {
-    const out = renderPlanMarkdown(plan, 'ab'.repeat(32), call);
+    const out = renderPlanMarkdown(plan, { planHash: 'ab'.repeat(32), renderCall: call, policy: { file: 'gppart.yaml', text: 'version: 1\n' } });
     expectNoInjectedLine(out);
     // Outside code (where nothing is markup), no raw HTML or link may remain.
     const prose = out.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/(`+)(?:[^`]|(?!\1)`+)*?\1(?!`)/g, '');
@@ -85,20 +85,22 @@ describe('renderers with hostile names', () => {
     const applyFrame = strip(apply.lastFrame());
     apply.unmount();
     expectNoInjectedLine(applyFrame);
-    expect(applyFrame).toContain('FAILED: relation "or\\n\\! touch');
+    expect(applyFrame).toContain('FAILED (rolled back): relation "or\\n\\! touch');
   });
 
   it('history and show --apply: users, tables, calls and errors escaped', () => {
     const apply = {
       id: 3, startedAt: '2026-11-25 10:00:00+00', finishedAt: null, status: 'failed', user: `u\n\u001b[31mroot`, client: `c\r`,
-      policyHash: null, planHash: null, now: '2026-11-25', stepsDone: 0, stepsFailed: 1, stepsStarted: 0,
+      policyHash: null, planHash: null, now: '2026-11-25', stepsDone: 0, stepsFailed: 1, stepsSkipped: 0, stepsDeferred: 0, stepsInterrupted: 0, stepsStarted: 0, rowsByKind: {},
     };
     expectNoInjectedLine(renderHistoryText([apply]));
-    const out = renderApplyText(
-      apply,
-      [{ stepNo: 1, table: `sales.${HOSTILE}`, kind: 'drop', call: `SELECT x('${HOSTILE}')`, status: 'failed', rows: null, startedAt: 'x', finishedAt: null, seconds: null, error: HOSTILE }],
-      [{ table: `sales.${HOSTILE}`, before: [{ name: HOSTILE, isDefault: false, from: '2020-01-01', to: `2021\n\\! x`, tablespace: HOSTILE }], after: [] }],
-    );
-    expectNoInjectedLine(out);
+    const steps = [{ stepNo: 1, table: `sales.${HOSTILE}`, kind: 'drop', call: `SELECT x('${HOSTILE}')`, status: 'failed', rows: null, startedAt: 'x', finishedAt: null, seconds: null, error: HOSTILE }];
+    const snaps = [{ table: `sales.${HOSTILE}`, before: [{ name: HOSTILE, isDefault: false, from: '2020-01-01', to: `2021\n\\! x`, tablespace: HOSTILE }], after: [] }];
+    expectNoInjectedLine(renderApplyText(apply, steps, snaps));
+    const md = renderApplyMarkdown(apply, steps, snaps, { dialect: 'postgres', version: 'PostgreSQL 17', database: HOSTILE, identity: 'h:1/x' });
+    expectNoInjectedLine(md);
+    const prose = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/(`+)(?:[^`]|(?!\1)`+)*?\1(?!`)/g, '');
+    expect(prose).toContain('\\<img');
+    expect(prose).not.toMatch(/(^|[^\\])<img/m);
   });
 });
