@@ -285,7 +285,13 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
               await journalNote(client, journalId, session.redact(`statistics not gathered after the step: ${stepErrorText(err)}`)).catch(() => undefined);
             });
           } catch (err) {
-            if (sessionLost(err)) {
+            // The session is lost only if it cannot even roll back: an error's words alone (an S3
+            // upload's ECONNRESET, say) do not tell whose connection broke.
+            const lost = await client.query('ROLLBACK').then(
+              () => false,
+              (rollbackErr: unknown) => sessionLost(err) || sessionLost(rollbackErr),
+            );
+            if (lost) {
               // Nothing more can be sent on this session, and its advisory locks went with it.
               const why = session.redact(stepErrorText(err));
               const committed = await recordLostSession(session, applyId, journalId, `interrupted: the server ended gppart's session during the step (${why}); rolled back by the server`, outcomes.some((o) => o.status === 'done'));
@@ -298,7 +304,6 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
                 'failed',
               );
             }
-            await client.query('ROLLBACK').catch(() => undefined);
             await runner.afterFailure?.(ctx, committing ? 'unknown' : 'rolled-back').catch(() => undefined);
             const ms = performance.now() - t0;
             const sqlstate = (err as { code?: unknown }).code;
@@ -368,8 +373,8 @@ const noObjectStore = (): ObjectStore => {
 /** The server ended the session (pg_terminate_backend, a crash, a restart) or the network did. */
 function sessionLost(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  if (e.code && ['57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e.code)) return true;
-  return /Connection terminated|Client has encountered a connection error|ECONNRESET|EPIPE/.test(e.message ?? '');
+  if (e.code && ['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE'].includes(e.code)) return true;
+  return /Connection terminated|Client has encountered a connection error|Client was closed/.test(e.message ?? '');
 }
 
 /**
