@@ -1,12 +1,11 @@
-// Where a timeline's partitions come from: a plan (its partitions before, the steps' result after,
+// Where a timeline's partitions come from: a plan (its layout entries before and after the steps,
 // each marked by the step that touches it), an apply's snapshots, and the policy's band edges.
 // Marks are read from the steps' reads and produces alone, so a step kind added later is drawn
 // without code of its own here.
 import { DateTime } from 'luxon';
 import { backwards, resolveOffset, type KeyAxis } from '../plan/calendar.js';
 import { keyToLiteral, literalToKey } from '../plan/keys.js';
-import type { ActualPartition, ActualTable, KeyPoint, KeyType, PartitionRef, Plan, StorageKind, TablePlan } from '../plan/model.js';
-import { simulateSteps } from '../plan/simulate.js';
+import type { KeyPoint, KeyType, Plan, TablePlan } from '../plan/model.js';
 import type { TablePolicy } from '../policy/types.js';
 import type { TableTimeline, TimelineBand, TimelineMark, TimelinePartition } from './timeline.js';
 
@@ -45,11 +44,7 @@ function policyMarks(policy: TablePolicy, keyType: KeyType, now: string): { mark
 
 // ------------------------------------------------------------------ plans
 
-/**
- * One entry of a plan's structured before/after layout (name, bounds, placement, size). Plans
- * whose layoutBefore/layoutAfter are such entries are drawn from them directly; plans whose
- * layouts are text lines are drawn from partitionsBefore and the simulated steps.
- */
+/** One entry of a plan's structured before/after layout (name, bounds, placement, size). */
 interface LayoutEntryLike {
   name: string;
   isDefault: boolean;
@@ -92,95 +87,25 @@ export function planTimeline(plan: Plan, t: TablePlan, policy?: TablePolicy | nu
 function planLayouts(t: TablePlan): { before: TimelinePartition[]; after: TimelinePartition[] | null; note?: string } {
   const entriesBefore = t.layoutBefore as readonly unknown[];
   const entriesAfter = t.layoutAfter as readonly unknown[];
-  if (entriesBefore.length + entriesAfter.length > 0 && entriesBefore.every(isLayoutEntry) && entriesAfter.every(isLayoutEntry)) {
-    const part = (e: LayoutEntryLike): TimelinePartition => ({
-      name: e.name,
-      isDefault: e.isDefault,
-      ...bounds(t.keyType, e.from, e.to),
-      tablespace: e.tablespace,
-      storage: e.storage ?? null,
-      rows: e.rows ?? null,
-      bytes: e.bytes ?? null,
-      change: null,
-    });
-    return { before: entriesBefore.map(part), after: entriesAfter.map(part) };
+  if (!entriesBefore.every(isLayoutEntry) || !entriesAfter.every(isLayoutEntry)) {
+    return { before: [], after: null, note: 'this plan does not list its partitions as layout entries (made by an older gppart): no timeline' };
   }
-  if (!t.partitionsBefore) return { before: [], after: null, note: 'this plan does not list its partitions one by one (made by an older gppart): no timeline' };
-  return simulatedLayouts(t, t.partitionsBefore);
+  const part = (e: LayoutEntryLike): TimelinePartition => ({
+    name: e.name,
+    isDefault: e.isDefault,
+    ...bounds(t.keyType, e.from, e.to),
+    tablespace: e.tablespace,
+    storage: e.storage ?? null,
+    rows: e.rows ?? null,
+    bytes: e.bytes ?? null,
+    change: null,
+  });
+  return { before: entriesBefore.map(part), after: entriesAfter.map(part) };
 }
 
 function bounds(kt: KeyType, from: string | undefined, to: string | undefined): Pick<TimelinePartition, 'from' | 'to' | 'fromText' | 'toText'> {
   if (from === undefined || to === undefined) return {};
   return { from: boundKey(kt, from), to: boundKey(kt, to), fromText: from, toText: to };
-}
-
-/** "~1200 rows" at the end of a layout line; null for "new" (rows nobody can estimate yet). */
-function rowsOfLine(line: unknown, name: string): number | null {
-  if (typeof line !== 'string' || !line.startsWith(name)) return null;
-  const m = /~(\d+) rows(?: \(new\))?$/.exec(line);
-  return m ? Number(m[1]) : null;
-}
-
-function simulatedLayouts(t: TablePlan, refs: readonly PartitionRef[]): { before: TimelinePartition[]; after: TimelinePartition[] | null; note?: string } {
-  const kt = t.keyType;
-  const lines = t.layoutBefore as readonly unknown[];
-  const before: TimelinePartition[] = refs.map((r, i) => ({
-    name: displayName(t, r),
-    isDefault: r.isDefault,
-    ...bounds(kt, r.isDefault ? undefined : r.from, r.isDefault ? undefined : r.to),
-    tablespace: r.tablespace ?? null,
-    storage: null,
-    rows: lines.length === refs.length ? rowsOfLine(lines[i], displayName(t, r)) : null,
-    bytes: null,
-    change: null,
-  }));
-  const actualPart = (r: PartitionRef, p: TimelinePartition): ActualPartition => ({
-    table: { schema: r.schema, name: r.name },
-    isDefault: r.isDefault,
-    ...(p.from !== undefined && p.to !== undefined ? { range: { from: p.from, to: p.to } } : {}),
-    tablespace: p.tablespace,
-    storage: 'heap',
-    rowEstimate: p.rows ?? 0,
-    bytes: 0,
-  });
-  const parts = refs.map((r, i) => actualPart(r, before[i]!));
-  const actual: ActualTable = {
-    table: { schema: t.schema, name: t.name },
-    keyColumn: t.keyColumn,
-    keyType: kt,
-    partitions: parts.filter((p) => !p.isDefault),
-    defaultPartition: parts.find((p) => p.isDefault) ?? null,
-    owner: '',
-    tablespace: null,
-  };
-  let result: ActualTable;
-  try {
-    result = simulateSteps(actual, t.steps);
-  } catch (err) {
-    return { before, after: null, note: `the steps do not carry out on the partitions this plan lists, so there is no after picture: ${(err as Error).message}` };
-  }
-  const was = new Map(before.map((p) => [`${p.name}\u0000${rangeId(p.from, p.to)}`, p]));
-  const afterLines = t.layoutAfter as readonly unknown[];
-  const resultParts = [...result.partitions, ...(result.defaultPartition ? [result.defaultPartition] : [])];
-  const after = resultParts.map((p, i): TimelinePartition => {
-    const name = displayName(t, p.table);
-    const from = p.range?.from;
-    const to = p.range?.to;
-    const old = was.get(`${name}\u0000${rangeId(from, to)}`);
-    const rows = afterLines.length === resultParts.length ? rowsOfLine(afterLines[i], name) : null;
-    return {
-      name,
-      isDefault: p.isDefault,
-      ...(p.range ? { from, to, fromText: keyToLiteral(kt, p.range.from), toText: keyToLiteral(kt, p.range.to) } : {}),
-      tablespace: p.tablespace,
-      // What the steps create has the storage its call gives it; the rest keeps what the plan recorded (nothing).
-      storage: old ? old.storage : (p.storage as StorageKind),
-      rows: rows ?? (old ? old.rows : null),
-      bytes: null,
-      change: null,
-    };
-  });
-  return { before, after };
 }
 
 /**

@@ -111,6 +111,6 @@ describe('gppart --format html', () => {
     expect([...doc.querySelectorAll('ol.steps > li')].map((li) => li.getAttribute('data-kind'))).toEqual(JSON.parse(readFileSync(planFile, 'utf8')).tables[0].steps.map((s: { kind: string }) => s.kind));
     const md = await runCli(['show', '--apply', String(id), '--format', 'sql'], { env });
     expect(md.code).toBe(1);
-    expect(md.stderr).toMatch(/--apply shows as text, json or html, not sql/);
+    expect(md.stderr).toMatch(/--apply shows as text, markdown, json or html, not sql/);
   });
 });

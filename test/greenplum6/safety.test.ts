@@ -245,7 +245,7 @@ tables:
       await reader.query('COMMIT');
     }
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/FAILED after [\d.]+ s: could not get the table's lock within the policy's lock\.timeout/);
+    expect(r.stdout + r.stderr).toMatch(/FAILED after [\d.]+ s and rolled back: could not get the table's lock within the policy's lock\.timeout/);
     expect(await shape(db.client, S, T)).toEqual(shapeBefore);
     expect(await totals(db.client, S, T)).toEqual(before);
     const j = await journal(db.client, `${S}.${T}`);

@@ -1,7 +1,7 @@
 // Greenplum 6's PL/pgSQL is PostgreSQL 9.4's. Loading the function files into the suite's
 // PostgreSQL makes plpgsql's validator parse every body (GP catalogs are only referenced inside
 // plpgsql statements, which are resolved at call time), and the helpers that touch no Greenplum
-// catalog can be run for real. 001_schema.sql uses DISTRIBUTED BY and is not loaded here.
+// catalog can be run for real.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +12,10 @@ let db: TestDb;
 
 beforeAll(async () => {
   db = await createTestDb('gp6_plpgsql');
-  await db.client.query('CREATE SCHEMA gppart');
-  // Every migration after the schema, in order: later files replace earlier functions as on a
-  // server. Catalog tables made DISTRIBUTED BY lose that clause, which PostgreSQL does not parse;
-  // the function bodies are what this test is for (the real cluster runs all of it, test/greenplum6).
-  for (const file of readdirSync(dir).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !f.startsWith('001_')).sort()) {
+  // Every migration, in order: later files replace earlier functions as on a server. Catalog
+  // tables made DISTRIBUTED BY lose that clause, which PostgreSQL does not parse; the function
+  // bodies are what this test is for (the real cluster runs all of it, test/greenplum6).
+  for (const file of readdirSync(dir).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort()) {
     await db.client.query(readFileSync(join(dir, file), 'utf8').replace(/\) DISTRIBUTED BY \([^)]*\);/g, ');'));
   }
 });

@@ -45,7 +45,7 @@ describe('mermaidGantt', () => {
       for (const [s, e] of spans) expect(e!).toBeGreaterThan(s!);
       for (let i = 1; i < spans.length; i++) expect(spans[i]![0]!).toBeGreaterThanOrEqual(spans[i - 1]![1]!);
     }
-    expect(before[0]).toBe('  dropped orders_p2020 · ~120,000 rows :crit, b1, 2020-01-01, 2021-01-01');
+    expect(before[0]).toBe('  dropped orders_p2020 · ~120,000 rows, 11.4 MB :crit, b1, 2020-01-01, 2021-01-01');
     expect(after.filter((l) => l.startsWith('  new '))).toHaveLength(2);
     expect(lines.slice(-2)).toEqual(['  section now', '  now 2024-05-15 :milestone, now, 2024-05-15, 0d']);
   });
@@ -53,10 +53,15 @@ describe('mermaidGantt', () => {
   it('Mermaid reads back every bar with its dates and text', async () => {
     const lines = gantt(demoPlan());
     const model = await parseGantt(lines.join('\n'));
-    expect(model.sections).toEqual(['before · 30 partitions + DEFAULT orders_default (~800 rows)', 'after · 19 partitions + DEFAULT orders_default (~800 rows)', 'now']);
+    expect(model.sections).toEqual([
+      'before · 30 partitions + DEFAULT orders_default (~800 rows, 78.1 kB)',
+      // A split out of a DEFAULT without key statistics: nobody can tell what stays in it.
+      'after · 19 partitions + DEFAULT orders_default (size unknown)',
+      'now',
+    ]);
     expect(model.tasks).toHaveLength(30 + 19 + 1);
     expect(model.tasks[0]).toEqual({
-      text: 'dropped orders_p2020 · ~120,000 rows',
+      text: 'dropped orders_p2020 · ~120,000 rows, 11.4 MB',
       section: model.sections[0],
       start: literalToKey('date', '2020-01-01'),
       end: literalToKey('date', '2021-01-01'),
@@ -82,7 +87,7 @@ describe('mermaidGantt', () => {
       expect(model.tasks[i]!.start).toBe(literalToKey('date', start!));
       if (end !== '0d') expect(model.tasks[i]!.end).toBe(literalToKey('date', end!));
     });
-    expect(model.tasks[0]!.text).toBe(`dropped ${printable(HOSTILE_NAME)}_p2020 · ~120,000 rows`);
+    expect(model.tasks[0]!.text).toBe(`dropped ${printable(HOSTILE_NAME)}_p2020 · ~120,000 rows, 11.4 MB`);
     expect(mermaidText('a:b;c#d%e<f')).toBe('a#58;b#59;c#35;d#37;e#60;f');
   });
 
@@ -96,7 +101,7 @@ describe('mermaidGantt', () => {
     const lines = gantt(dailyPlan('reshape'));
     expect(taskLines(lines, 'before').length).toBeLessThanOrEqual(MERMAID_MAX_BARS);
     expect(taskLines(lines, 'after').length).toBeLessThanOrEqual(MERMAID_MAX_BARS);
-    expect(taskLines(lines, 'before')[0]).toMatch(/^ {2}merged 9892 × 1 day · ~9,892,000 rows :active, b1, 1997-06-01, 2024-07-01$/);
+    expect(taskLines(lines, 'before')[0]).toMatch(/^ {2}merged 9892 × 1 day · ~9,892,000 rows, 943.4 MB :active, b1, 1997-06-01, 2024-07-01$/);
     const model = await parseGantt(lines.join('\n'));
     expect(model.tasks.length).toBe(lines.filter((l) => / :(done|active|crit|milestone), /.test(l)).length);
   });
@@ -105,7 +110,7 @@ describe('mermaidGantt', () => {
 describe('the markdown ticket', () => {
   it('carries one mermaid block per table, after the table section, with a sentence on how to read it', () => {
     const { plan } = demoPlan();
-    const md = renderPlanMarkdown(plan, 'ab'.repeat(32), (s) => driver.renderCall(s.call));
+    const md = renderPlanMarkdown(plan, { planHash: 'ab'.repeat(32), renderCall: (s) => driver.renderCall(s.call), policy: { file: 'gppart.yaml', text: 'version: 1\n' } });
     expect(md.match(/^```mermaid$/gm)).toHaveLength(1);
     expect(md).toContain(markdownTimeline(plan, plan.tables[0]!).join('\n'));
     expect(md).toMatch(/Timeline, before and after \(a Mermaid gantt chart; where it is not drawn, each line reads/);
