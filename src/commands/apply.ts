@@ -31,7 +31,7 @@ export default class Apply extends GppartCommand {
 
 Everything that would refuse the apply is checked before the plan is shown or the question asked: a PLANFILE that is stale, made for another database, or not a plan gppart made; schema gppart missing or older than this gppart; an unknown --target; destructive steps or a now other than today under --auto-approve.
 
-With PLANFILE it applies exactly that plan: it plans again from the policy embedded in the file, for the file's now, against the database, and runs those steps only if they are the file's. --auto-approve skips the question but never permits destructive steps (drop, unload): those need --allow-destroy too. An apply whose now is not today says so in the question; under --auto-approve, a --now other than today, or a PLANFILE made for a date after today, needs --allow-now-override (a PLANFILE made on an earlier day is what was reviewed: it is applied with a note).
+With PLANFILE it applies exactly that plan: it plans again from the policy embedded in the file, for the file's now, against the database, and runs those steps only if they are the file's. --auto-approve skips the question but never permits destructive steps (drop, unload, purge, detach): those need --allow-destroy too. An apply whose now is not today says so in the question; under --auto-approve, a --now other than today, or a PLANFILE made for a date after today, needs --allow-now-override (a PLANFILE made on an earlier day is what was reviewed: it is applied with a note).
 
 While a step waits for a lock, apply says who holds it. Ctrl-C (SIGINT) or SIGTERM cancels the running step, which rolls back, starts no further step, and says what finished, what was rolled back and what to run next; the journal records the step as interrupted. A second Ctrl-C exits at once (the server still rolls the step back).
 
@@ -54,7 +54,7 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     ...nowFlag,
     ...targetFlag,
     'auto-approve': Flags.boolean({ description: 'Do not ask for confirmation.' }),
-    'allow-destroy': Flags.boolean({ description: 'Permit destructive steps (drop, unload) under --auto-approve.' }),
+    'allow-destroy': Flags.boolean({ description: 'Permit destructive steps (drop, unload, purge, detach) under --auto-approve.' }),
     'allow-now-override': Flags.boolean({ description: "Permit, under --auto-approve, an apply whose now (--now, or the PLANFILE's) is not today." }),
     'state-dir': Flags.string({ description: 'Where to write the local JSON snapshots.', default: 'gppart-state', helpValue: 'DIR' }),
     'max-steps': Flags.integer({ description: 'Start at most this many steps in this run; the rest wait for the next one.', min: 1, helpValue: 'N' }),

@@ -16,7 +16,7 @@ import { reviewContext } from '../workflow/review.js';
 export default class Plan extends GppartCommand {
   static override summary = 'Show the steps that would bring the partitions in line with the policy.';
   static override description =
-    'Introspects the tables named in the policy, computes the target layout for --now (default: today) and prints the ordered steps: drop, unload (to S3), split, merge, move. Changes nothing. The same policy, database state and --now always give the same plan.';
+    'Introspects the tables named in the policy, computes the target layout for --now (default: today) and prints the ordered steps: drop or detach, purge of expired DEFAULT rows, unload (to S3), split and merge, move. Changes nothing. The same policy, database state and --now always give the same plan.';
   static override examples = [
     '<%= config.bin %> plan',
     '<%= config.bin %> plan --now 2026-01-01 --format json',

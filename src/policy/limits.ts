@@ -14,7 +14,7 @@ export const POLICY_LIMITS = {
   tables: 10_000,
   /** Items of any other list: bands of a layout, operations of an original-format table. */
   listItems: 100,
-  /** Keys of one map; gppart's largest map knows 10. */
+  /** Keys of one map; gppart's largest map (schedule) knows 12. */
   mapKeys: 100,
   /** Levels of nesting; a policy needs 5. */
   depth: 16,
