@@ -213,6 +213,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       policyText: opts.policyText,
     });
     let finished = false;
+    const outcomes: StepOutcome[] = [];
     try {
       const total = tables.reduce((n, t) => n + t.steps.length, 0);
       opts.listener?.onStart?.(applyId, total);
@@ -231,7 +232,6 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
       writeFileSync(beforeFile, JSON.stringify({ applyId, phase: 'before', now: plan.now, tables: before }, null, 2) + '\n');
       snapshotFiles.push(beforeFile);
 
-      const outcomes: StepOutcome[] = [];
       let index = 0;
       let started = 0;
       let stoppedBy: ApplyResult['stoppedBy'];
@@ -294,13 +294,20 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
             if (lost) {
               // Nothing more can be sent on this session, and its advisory locks went with it.
               const why = session.redact(stepErrorText(err));
-              const committed = await recordLostSession(session, applyId, journalId, `interrupted: the server ended gppart's session during the step (${why}); rolled back by the server`, outcomes.some((o) => o.status === 'done'));
+              const outcome = await recordLostSession(session, applyId, journalId, `interrupted: the server ended gppart's session during the step (${why}); rolled back by the server`, outcomes.some((o) => o.status === 'done'));
               finished = true;
+              // What the step left outside the database (an unload's objects) goes the way the step went.
+              await runner.afterFailure?.(ctx, outcome === 'rolled-back' ? 'rolled-back' : 'unknown').catch(() => undefined);
               const left = total - index;
+              const fate =
+                outcome === 'committed'
+                  ? 'the step had committed; '
+                  : outcome === 'rolled-back'
+                    ? 'the server rolled the step back, so it changed nothing; '
+                    : `whether the step committed is not known (gppart show --apply ${applyId} says once the server is back); `;
               throw new ApplyError(
                 `apply ${applyId} stopped at step ${index} of ${total} (${step.kind} ${t.table}), interrupted: the server ended gppart's session (${why}); ` +
-                  (committed ? 'the step had committed; ' : 'the server rolled the step back, so it changed nothing; ') +
-                  `${left} later step(s) not run; run gppart plan again`,
+                  `${fate}${left} later step(s) not run; run gppart plan again`,
                 'failed',
               );
             }
@@ -348,7 +355,7 @@ export async function executePlan(opts: ApplyOptions): Promise<ApplyResult> {
     } catch (err) {
       if (!finished && sessionLost(err)) {
         const why = session.redact(stepErrorText(err));
-        await recordLostSession(session, applyId, null, '', false);
+        await recordLostSession(session, applyId, null, '', outcomes.some((o) => o.status === 'done'));
         finished = true;
         throw new ApplyError(
           `apply ${applyId} stopped between steps: the server ended gppart's session (${why}); gppart history and show --apply ${applyId} say which steps were done; run gppart plan again`,
@@ -379,19 +386,20 @@ function sessionLost(err: unknown): boolean {
 
 /**
  * On a fresh session (the apply's own is gone): marks the step's journal row failed unless it had
- * committed (its "done" commits with the step), and finishes the apply. Returns whether the step
- * had committed. Best effort: a server that cannot be reached leaves the apply to show as
- * interrupted in gppart history.
+ * committed (its "done" commits with the step), and finishes the apply. Says whether the step had
+ * committed, as its journal row tells; 'unknown' when the server could not be asked. Best effort:
+ * a server that cannot be reached leaves the apply to show as interrupted in gppart history.
  */
-async function recordLostSession(session: Session, applyId: number, journalId: number | null, note: string, anyDone: boolean): Promise<boolean> {
+async function recordLostSession(session: Session, applyId: number, journalId: number | null, note: string, anyDone: boolean): Promise<'committed' | 'rolled-back' | 'unknown'> {
   let fresh: Session | undefined;
+  let outcome: 'committed' | 'rolled-back' | 'unknown' = 'unknown';
   try {
     fresh = await openSession(session.source, 'gppart apply');
-    const committed = journalId !== null && !(await journalFailed(fresh.client, journalId, note));
-    await finishApply(fresh.client, applyId, anyDone || committed ? 'partial' : 'failed');
-    return committed;
+    if (journalId !== null) outcome = (await journalFailed(fresh.client, journalId, note)) ? 'rolled-back' : 'committed';
+    await finishApply(fresh.client, applyId, anyDone || outcome === 'committed' ? 'partial' : 'failed');
+    return outcome;
   } catch {
-    return false;
+    return outcome;
   } finally {
     await fresh?.client.end().catch(() => undefined);
   }

@@ -123,7 +123,7 @@ export async function journalNote(client: pg.ClientBase, journalId: number, note
 
 /** A step cancelled by an interrupt (SIGINT/SIGTERM) and rolled back. */
 export async function journalInterrupted(client: pg.ClientBase, journalId: number, message: string): Promise<void> {
-  await client.query(`UPDATE gppart.journal SET status = 'interrupted', error = $2, finished_at = clock_timestamp() WHERE id = $1`, [journalId, message]);
+  await client.query(`UPDATE gppart.journal SET status = 'interrupted', error = $2, finished_at = clock_timestamp() WHERE id = $1 AND status = 'started'`, [journalId, message]);
 }
 
 /**

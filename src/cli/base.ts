@@ -31,7 +31,7 @@ export const targetFlag = {
  * their dependencies into commands that need none of them (test/unit/cli checks the names).
  */
 export const EXPECTED_ERRORS: ReadonlySet<string> = new Set([
-  'PolicyError', 'ConnectionError', 'WorkflowError', 'ApplyError', 'UnsupportedTableError', 'MigrationError', 'TargetError', 'CalendarError', 'ObjectStoreError', 'ManifestError',
+  'PolicyError', 'ConnectionError', 'WorkflowError', 'ApplyError', 'UnsupportedTableError', 'MigrationError', 'TargetError', 'CalendarError', 'ObjectStoreError', 'ManifestError', 'UnloadError',
 ]);
 const isExpected = (err: Error) => EXPECTED_ERRORS.has(err.name);
 

@@ -35,9 +35,12 @@ export function planTable(policy: TablePolicy, actual: ActualTable, now: string,
   forbiddenDefaultPass(ctx, def);
   const reshaping = [...beforeDrops, ...drops, ...purges, ...unloads, ...ensured.steps, ...rewrites];
 
-  // A partition rewritten for its storage lands in its wanted tablespace: no move of it too.
-  const neededMoves = moves.filter((m) => !m.reads.some((r) => drift.rewritten.has(`${r.schema}.${r.name}`)));
-  const planned = refusalsPass(ctx, [...reshaping, ...neededMoves]);
+  const allowed = refusalsPass(ctx, [...reshaping, ...moves]);
+  // A partition rewritten for its storage lands in its wanted tablespace: no move of it too (but
+  // its move stays when the server would refuse the rewrite).
+  const driftSteps = new Set(drift.rewrites.map((r) => r.step));
+  const rewritten = new Set(allowed.filter((s) => driftSteps.has(s)).flatMap((s) => s.reads.map((r) => `${r.schema}.${r.name}`)));
+  const planned = allowed.filter((s) => !(s.kind === 'move' && s.reads.some((r) => rewritten.has(`${r.schema}.${r.name}`))));
   localObjectsPass(ctx, planned);
   const { steps, deferred } = stepLimitPass(ctx, planned);
   defaultLeftoversPass(ctx, def, steps);

@@ -50,13 +50,14 @@ describe.skipIf(!URL)('Greenplum 6: partition names, DEFAULT purge and detach th
       );
       await c.query(`ANALYZE ${q(SCHEMA)}.${q(t)}`);
     }
-    // A table with an index on the parent and only retention to apply: detach must give the empty
-    // table it exchanges in an index like it. (Splits on such a table are issue 8 #1, not here.)
+    // A table with indexes on the parent (a plain one and an expression index) and only retention
+    // to apply: detach must give the empty table it exchanges in an index like each.
     await c.query(
       `CREATE TABLE ${q(SCHEMA)}.indexed (day date NOT NULL, v int NOT NULL) DISTRIBUTED BY (v)
        PARTITION BY RANGE (day) (PARTITION old START ('2023-01-01') END ('2024-01-01'), DEFAULT PARTITION other)`,
     );
     await c.query(`CREATE INDEX indexed_v ON ${q(SCHEMA)}.indexed (v)`);
+    await c.query(`CREATE INDEX indexed_v_plus ON ${q(SCHEMA)}.indexed ((v + 1))`);
     await c.query(`INSERT INTO ${q(SCHEMA)}.indexed SELECT d::date, 3 FROM generate_series(date '2022-01-01', date '2023-12-31', interval '1 day') d`);
     await c.query(`ANALYZE ${q(SCHEMA)}.indexed`);
     // A plain table where Greenplum would put the child of the first table's partition p2026_10.

@@ -16,6 +16,7 @@ import { splitPass } from '../../../src/plan/passes/split.js';
 import { stepLimitPass } from '../../../src/plan/passes/step-limit.js';
 import { storageKey, storagePass } from '../../../src/plan/passes/storage.js';
 import { band, policy, retention, table } from './fixtures.js';
+import { planTable } from '../../../src/plan/diff.js';
 
 const NOW = '2024-05-15';
 const monthly = policy([band('-4 months', '+1 month', '1 month', { tablespace: 'warm' })]); // February .. May
@@ -314,6 +315,21 @@ describe('storagePass', () => {
     });
     expect(rewrites[0]!.step.reason).toMatch(/wants \[2024-03-01, 2024-04-01\) with storage appendonly=true.*; orders_mar has none \(heap\), so it is rewritten/);
     expect([...rewritten]).toEqual(['sales.orders_mar']);
+  });
+
+  it('in planTable: the rewrite replaces the move into the band tablespace, unless the server would refuse the rewrite', () => {
+    const storage = 'appendonly=true, orientation=column, compresstype=zstd, compresslevel=1';
+    const kinds = (published: boolean) => {
+      const p = policy([band('-4 months', '+1 month', '1 month', { storage, tablespace: 'warm' })]);
+      const t = table([{ from: '2024-03-01', to: '2024-04-01', name: 'orders_mar' }]);
+      t.options = '';
+      t.partitions[0]!.options = '';
+      if (published) t.publishedIn = ['pub'];
+      return planTable(p, t, NOW).steps.filter((s) => s.reads.some((r) => r.name === 'orders_mar')).map((s) => s.kind);
+    };
+    expect(kinds(false)).toEqual(['merge']);
+    // Published: a merge would not replicate, so it is not planned; the partition still moves.
+    expect(kinds(true)).toEqual(['move']);
   });
 
   it('does nothing where the driver reports no options', () => {
