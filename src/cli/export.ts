@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { ExportedFile, ScheduledJob } from '../export/job.js';
 import { scheduledJob } from '../export/job.js';
 import type { HostPaths } from '../export/crontab.js';
-import { DEFAULT_POLICY_FILE, loadPolicyFile, type LoadedPolicy } from '../workflow/planning.js';
+import { DEFAULT_POLICY_FILE, loadPolicyFile, type LoadedPolicy } from '../workflow/policy-file.js';
 import { TOOL_VERSION } from '../version.js';
 import { policyFlags } from './base.js';
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { GppartCommand, policyFlags } from '../cli/base.js';
 import { PolicyError } from '../policy/types.js';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../workflow/planning.js';
+import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../workflow/policy-file.js';
 import { printable } from '../util/printable.js';
 
 export default class Validate extends GppartCommand {

@@ -6,8 +6,7 @@ import { serverInfo, type Session } from '../catalog/connection.js';
 import { listTablespaces } from '../catalog/state-store.js';
 import type { ActualTable, Plan, QualifiedName, ServerInfo } from '../plan/model.js';
 import { buildPlan } from '../plan/plan.js';
-import { PolicyError, type Policy } from '../policy/types.js';
-import { loadPolicyWithText } from '../policy/load.js';
+import type { Policy } from '../policy/types.js';
 import { formatTableName, parseTableName } from '../policy/table-name.js';
 import { TOOL_VERSION } from '../version.js';
 import { partitionRefs } from '../apply/snapshot.js';
@@ -20,28 +19,7 @@ export class WorkflowError extends Error {
   }
 }
 
-export interface LoadedPolicy {
-  policy: Policy;
-  /** The file's text, embedded in plan files so `apply plan.json` can re-plan without it. */
-  text: string;
-}
-
-/** The policy file `-c` names, or gppart.yaml in the current directory. */
-export const DEFAULT_POLICY_FILE = 'gppart.yaml';
-
-export function loadPolicyFile(file: string | undefined): LoadedPolicy {
-  const path = file ?? DEFAULT_POLICY_FILE;
-  try {
-    return loadPolicyWithText(path);
-  } catch (err) {
-    // A missing default file usually means the policy is elsewhere: say how to name it.
-    const only = err instanceof PolicyError && err.issues.length === 1 ? err.issues[0]! : null;
-    if (file === undefined && only?.path === '(file)' && only.message === 'no such file') {
-      throw new PolicyError([{ ...only, message: `no such file in ${printable(process.cwd())} (the default policy file; name another with -c FILE)` }]);
-    }
-    throw err;
-  }
-}
+export { DEFAULT_POLICY_FILE, loadPolicyFile, type LoadedPolicy } from './policy-file.js';
 
 const NOW_SHAPE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
