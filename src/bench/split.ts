@@ -34,7 +34,7 @@ function policyFile(dir: string, table: string, months: number): string {
 /** `gppart apply` of `policy` as its own process; the step's time as the journal recorded it. */
 async function applyProcess(c: pg.Client, url: string, policy: string, stateDir: string): Promise<{ processMs: number; stepMs: number; rows: number }> {
   const run = runProcess(
-    [process.execPath, join(PACKAGE_ROOT, 'bin', 'run.js'), 'apply', '-c', policy, '--now', '2030-01-01', '--auto-approve', '--state-dir', stateDir],
+    [process.execPath, join(PACKAGE_ROOT, 'bin', 'run.js'), 'apply', '-c', policy, '--now', '2030-01-01', '--auto-approve', '--allow-now-override', '--state-dir', stateDir],
     { env: { GPPART_DATABASE_URL: url, NO_COLOR: '1' } },
   );
   if (run.status !== 0) throw new Error(`gppart apply failed (${run.status}): ${run.stderr || run.stdout}`);
