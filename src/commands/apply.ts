@@ -1,29 +1,22 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
-import { hostname, userInfo } from 'node:os';
 import { connectionFlags, GppartCommand, nowFlag, policyFlags, targetFlag } from '../cli/base.js';
 import { wantsColor } from '../cli/output.js';
 import { askYes } from '../cli/prompt.js';
-import { serverInfo } from '../catalog/connection.js';
-import { ApplyError, checkMigrations, checkNotStale, executePlan, type ApplyBudget, type ApplyResult } from '../apply/executor.js';
+import { executePlan, type ApplyResult } from '../apply/executor.js';
 import { applyOutcome, errorOutcome, exitCode, type Outcome } from '../cli/exit-codes.js';
 import { postSummary, runSummary, worthNotifying } from '../notify/webhook.js';
-import { parseDuration } from '../policy/schedule.js';
 import { isEmpty } from '../plan/plan.js';
-import { isDestructiveKind } from '../plan/model.js';
 import type { Plan as PlanDoc } from '../plan/model.js';
-import type { Policy } from '../policy/types.js';
 import { renderPlanText, summaryLine } from '../render/text.js';
 import { eventLine, planEvent } from '../render/events.js';
-import type { FinishedStep } from '../render/apply-summary.js';
+import { applyNotes, confirmationQuestion, confirmationWarnings, otherDayNote, type FinishedStep } from '../render/apply-summary.js';
 import { inkReporter, jsonReporter, stepWords, textReporter, type ApplyReporter } from '../cli/apply-reporters.js';
 import { backendPid } from '../catalog/lock-waits.js';
 import { monitorSteps } from '../cli/step-monitor.js';
 import { reviewContext } from '../workflow/review.js';
-import { computePlan, loadPolicyFile, nowVersusToday, readTables, resolveNow, selectTables, WorkflowError } from '../workflow/planning.js';
-import { planFileDifference, readPlanFile, toPlanFile, type LoadedPlanFile } from '../workflow/planfile.js';
-import { printable } from '../util/printable.js';
-import { PACKAGE_ROOT, TOOL_VERSION } from '../version.js';
-import { join } from 'node:path';
+import { applyBudget, clientName, planToApply, readApplyInput, refuseUnrunnable, type ApplyRequest } from '../workflow/apply-run.js';
+import { computePlan, readTables, WorkflowError } from '../workflow/planning.js';
+import { TOOL_VERSION } from '../version.js';
 
 export default class Apply extends GppartCommand {
   static override summary = 'Run the plan: one stored-function call per step, each in its own transaction.';
@@ -92,80 +85,26 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
   }
 
   private async applyRun(args: { planfile?: string }, flags: ApplyFlags, run: RunRecord): Promise<void> {
-    const budget = budgetOf(flags);
+    const budget = applyBudget(flags['max-steps'], flags['max-duration']);
     const autoApprove = flags['auto-approve'];
-
-    // What the command line and the files alone can refuse, before connecting.
-    let file: LoadedPlanFile | null = null;
-    let policy: Policy;
-    let policyText: { file: string; text: string } | null = null;
-    let now: string;
-    if (args.planfile) {
-      const fixed = [flags.config !== undefined && '-c', flags.now !== undefined && '--now', flags.target !== undefined && '--target'].filter(Boolean);
-      if (fixed.length) throw new WorkflowError(`${fixed.join(', ')} cannot be combined with a PLANFILE: the plan already fixes its policy, tables and now`);
-      file = readPlanFile(args.planfile);
-      policy = file.policy;
-      now = file.plan.now;
-    } else {
-      now = resolveNow(flags.now);
-      const loaded = loadPolicyFile(flags.config);
-      policy = selectTables(loaded.policy, flags.target);
-      policyText = { file: loaded.policy.file, text: loaded.text };
-    }
-    const when = nowVersusToday(now);
-    // A reviewed plan file is applied later than it was made (a ticket approved next week, a DAG's
-    // plan task just before midnight): only a `now` typed on this command line, or a plan made for
-    // a date still to come, is the footgun that needs explicit intent.
-    const needsOverride = !when.isToday && (file === null || when.date > when.today);
-    if (needsOverride && autoApprove && !flags['allow-now-override']) {
-      throw new ApplyError(
-        `this apply is for now ${printable(now)}, not today (${when.today}); under --auto-approve that needs --allow-now-override (without --auto-approve the question says so)`,
-      );
-    }
-
-    // What the database can refuse, still before anything is shown: a plan file for another
-    // database, a stale plan, steps that are not what gppart derives, schema gppart missing.
+    const request: ApplyRequest = {
+      planfile: args.planfile,
+      config: flags.config,
+      now: flags.now,
+      target: flags.target,
+      autoApprove,
+      allowDestroy: flags['allow-destroy'],
+      allowNowOverride: flags['allow-now-override'],
+    };
+    const input = readApplyInput(request);
+    const { file, policy, now, when } = input;
     const session = await this.connect(flags['database-url'], 'gppart apply');
-    if (file) {
-      const made = file.plan.server;
-      const server = await serverInfo(session);
-      const otherDatabase = made.databaseId !== undefined && server.databaseId !== undefined && !sameDatabase(made.databaseId, server.databaseId);
-      if (server.database !== made.database || server.dialect !== made.dialect || otherDatabase) {
-        throw new ApplyError(
-          printable(
-            `${args.planfile} was made for database ${made.database} (${made.dialect}, id ${made.databaseId ?? '?'}) at ${made.identity}, ` +
-              `not for ${server.database} (${server.dialect}, id ${server.databaseId ?? '?'}) at ${server.identity}`,
-          ),
-        );
-      }
-    }
-    const derived = await computePlan(session, policy, now);
-    const driver = derived.driver;
-    if (file) {
-      checkNotStale(file.plan.tables, derived.actual);
-      const difference = planFileDifference(file.plan, derived.plan);
-      if (difference) {
-        throw new ApplyError(
-          `${printable(args.planfile!)}: refused: ${difference}; it is not the plan gppart derives from its embedded policy for this database at its now, so it was edited or not made by gppart: run gppart plan --out again`,
-        );
-      }
-    }
-    // What runs is always what gppart derived itself, never a call read from a file.
-    const plan = derived.plan;
-    const planHash = file ? file.doc.planHash : toPlanFile(plan, policyText!).planHash;
+    const toApply = await planToApply(session, input, request);
+    const { plan, planHash, driver, migrationsDir, destructive, empty } = toApply;
     run.plan = plan;
     run.planHash = planHash;
     run.policy = { file: policy.file, sha256: plan.policyHash };
-    const migrationsDir = join(PACKAGE_ROOT, 'sql', driver.sqlFolder);
-    const empty = isEmpty(plan);
-    if (!empty) await checkMigrations(session.client, migrationsDir, plan.server.database);
-    // From the kind, which fixes the call: a step cannot declare itself harmless.
-    const destructive = plan.tables.flatMap((t) => t.steps.filter((s) => isDestructiveKind(s.kind)).map((s) => `${printable(t.table)}: ${s.kind}`));
-    if (!empty && autoApprove && destructive.length && !flags['allow-destroy']) {
-      throw new ApplyError(
-        `the plan has ${destructive.length} destructive step(s) (${destructive.slice(0, 3).join(', ')}${destructive.length > 3 ? ', …' : ''}); --auto-approve needs --allow-destroy to run them`,
-      );
-    }
+    await refuseUnrunnable(session, toApply, request);
 
     const json = flags.format === 'json';
     // A person at a terminal gets the Ink views; a pipe, CI or NO_COLOR the plain text, unchanged.
@@ -180,17 +119,12 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
     }
     if (empty) return;
 
-    const otherDay = when.isToday ? null : `now ${printable(now)} is not today (${when.today}): the steps are what the policy asks of that date, not of today`;
+    const otherDay = otherDayNote(now, when.today, when.isToday);
     if (autoApprove) {
-      if (otherDay && !json) this.say(`\nNOTE: ${otherDay}${needsOverride ? '; --allow-now-override was given' : ' (the plan file was made then)'}.`);
+      if (otherDay && !json) this.say(`\nNOTE: ${otherDay}${input.needsOverride ? '; --allow-now-override was given' : ' (the plan file was made then)'}.`);
     } else {
-      if (destructive.length) this.say(`This plan has ${destructive.length} destructive step(s): data will be removed from the database.`);
-      if (otherDay) this.say(`\nWARNING: ${otherDay}.`);
-      const question = otherDay
-        ? `\nDo you want to perform these steps, planned for ${printable(now)} rather than today? Only 'yes' will be accepted.\nEnter 'yes' to apply: `
-        : `\nDo you want to perform these steps? Only 'yes' will be accepted.\nEnter 'yes' to apply: `;
-      const ok = await askYes(question);
-      if (!ok) {
+      for (const line of confirmationWarnings(destructive.length, otherDay)) this.say(line);
+      if (!(await askYes(confirmationQuestion(now, otherDay !== null)))) {
         this.say('Apply cancelled; nothing was changed.');
         process.exitCode = 1;
         return;
@@ -218,7 +152,7 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
         plan,
         planHash,
         // Recorded with the apply: the next plan's ticket shows what changed in the policy since.
-        policyText: file ? file.doc.policy.text : policyText!.text,
+        policyText: file ? file.doc.policy.text : input.policyText!.text,
         client: who,
         toolVersion: TOOL_VERSION,
         stateDir: flags['state-dir'],
@@ -240,25 +174,12 @@ Unattended runs: --max-steps and --max-duration stop it between steps (the next 
 
     const words = stepWords(plan);
     const finished: FinishedStep[] = result.outcomes.map((o, i) => ({ ...o, headline: words[i]?.headline ?? o.kind }));
+    const limit = result.stoppedBy === 'max-steps' ? `--max-steps ${flags['max-steps']}` : result.stoppedBy ? `--max-duration ${flags['max-duration']}` : null;
     const converged = isEmpty(result.replan);
-    const notes: string[] = [];
-    const deferred = result.outcomes.filter((o) => o.status === 'deferred');
-    if (result.stoppedBy) {
-      const limit = result.stoppedBy === 'max-steps' ? `--max-steps ${flags['max-steps']}` : `--max-duration ${flags['max-duration']}`;
-      notes.push(`Stopped by ${limit}: ${deferred.length} step(s) left for the next run.`);
-    }
-    notes.push(`Snapshots: ${result.snapshotFiles.map(printable).join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
-    if (!converged) {
-      notes.push(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
-      for (const t of result.replan.tables) {
-        if (t.deferred) notes.push(`  ${printable(t.table)}: ${t.deferred} step(s) deferred by max_steps_per_table`);
-      }
-    } else {
-      notes.push('A new plan is empty: the partitions match the policy.');
-    }
+    const notes = applyNotes(result, limit, converged);
     const signal = watched.signal.aborted ? String(watched.signal.reason) : null;
     await reporter.finished({ result, steps: finished, signal, notes, converged, remaining: summaryLine(result.replan), ms: performance.now() - t0 });
-    const outcome = applyOutcome(result, isEmpty(result.replan));
+    const outcome = applyOutcome(result, converged);
     process.exitCode = exitCode(outcome, this.detailed);
     await this.notify(run, outcome, null);
   }
@@ -285,26 +206,4 @@ interface RunRecord {
   planHash: string | null;
   policy: { file: string; sha256: string } | null;
   result: ApplyResult | null;
-}
-
-function budgetOf(flags: ApplyFlags): ApplyBudget {
-  const budget: ApplyBudget = {};
-  if (flags['max-steps'] !== undefined) budget.maxSteps = flags['max-steps'];
-  if (flags['max-duration'] !== undefined) {
-    const d = parseDuration(flags['max-duration']);
-    if (!d.ok) throw new WorkflowError(`--max-duration ${d.message}`);
-    budget.maxDurationMs = d.value.ms;
-  }
-  return budget;
-}
-
-function clientName(): string {
-  return `${userInfo().username}@${hostname()}`;
-}
-
-/** Same database oid, and the same cluster unless one side could not read its identifier. */
-function sameDatabase(a: string, b: string): boolean {
-  const [sa, oa] = a.split('/');
-  const [sb, ob] = b.split('/');
-  return oa === ob && (sa === '?' || sb === '?' || sa === sb);
 }

@@ -1,8 +1,10 @@
 // What an apply says when it ends, in words shared by the Ink view and the text output: counts
 // (only what happened), rows moved apart from rows deleted, and after an interrupt what finished,
 // what was rolled back, what was not run, and what to run next (as Terraform does on Ctrl-C).
-import type { StepKind } from '../plan/model.js';
+import type { Plan, StepKind } from '../plan/model.js';
+import { printable } from '../util/printable.js';
 import { term } from './escape.js';
+import { summaryLine } from './text.js';
 import { volumeOf, volumeText, type RowVolume } from './volume.js';
 
 /** One step's outcome as the executor reports it, with the words the plan gave the step. */
@@ -79,4 +81,47 @@ export function interruptLines(applyId: number, signal: string, steps: readonly 
   if (notRun.length) out.push(`  Not run: ${notRun.length} step(s), ${stepList(notRun)}.`);
   out.push(`  Apply ${applyId} is recorded as interrupted (gppart show --apply ${applyId}). Run gppart plan to see what is left, then gppart apply again.`);
   return out;
+}
+
+/** What follows the steps: the limit that stopped the run (as typed: "--max-steps 3"), the snapshots, and whether a new plan is empty. */
+export function applyNotes(
+  result: { applyId: number; outcomes: ReadonlyArray<{ status: string }>; stoppedBy?: string; replan: Plan; snapshotFiles: string[] },
+  limit: string | null,
+  converged: boolean,
+): string[] {
+  const notes: string[] = [];
+  if (result.stoppedBy) {
+    const deferred = result.outcomes.filter((o) => o.status === 'deferred').length;
+    notes.push(`Stopped by ${limit ?? result.stoppedBy}: ${deferred} step(s) left for the next run.`);
+  }
+  notes.push(`Snapshots: ${result.snapshotFiles.map(printable).join(', ')} (and gppart.snapshots, apply ${result.applyId})`);
+  if (converged) {
+    notes.push('A new plan is empty: the partitions match the policy.');
+    return notes;
+  }
+  notes.push(`\nThe database does not yet match the policy; a new plan has:\n${summaryLine(result.replan)}`);
+  for (const t of result.replan.tables) {
+    if (t.deferred) notes.push(`  ${printable(t.table)}: ${t.deferred} step(s) deferred by max_steps_per_table`);
+  }
+  return notes;
+}
+
+/** Before the question: what is destructive, and a now that is not today. */
+export function confirmationWarnings(destructive: number, otherDay: string | null): string[] {
+  const out: string[] = [];
+  if (destructive) out.push(`This plan has ${destructive} destructive step(s): data will be removed from the database.`);
+  if (otherDay) out.push(`\nWARNING: ${otherDay}.`);
+  return out;
+}
+
+/** Terraform's question; only "yes" is accepted. */
+export function confirmationQuestion(now: string, otherDay: boolean): string {
+  return otherDay
+    ? `\nDo you want to perform these steps, planned for ${printable(now)} rather than today? Only 'yes' will be accepted.\nEnter 'yes' to apply: `
+    : `\nDo you want to perform these steps? Only 'yes' will be accepted.\nEnter 'yes' to apply: `;
+}
+
+/** Why an apply for another day goes on, or null when its now is today. */
+export function otherDayNote(now: string, today: string, isToday: boolean): string | null {
+  return isToday ? null : `now ${printable(now)} is not today (${today}): the steps are what the policy asks of that date, not of today`;
 }
