@@ -2,7 +2,9 @@
 // measured in one run:
 // - splitting a DEFAULT into N monthly partitions against one INSERT .. SELECT of the same rows
 //   (the floor) and against the original tool's one SPLIT DEFAULT PARTITION per month (the peer),
-//   on a large (730,800 rows, N = 58) and a small (N = 62) fixture;
+//   on a large (730,800 rows, N = 58) and a small (N = 62) fixture; beside it what Greenplum itself
+//   costs any split of those rows (the INSERT routed through a parent that has the N partitions, and
+//   N bare ADD PARTITIONs), and the floor without Greenplum's automatic ANALYZE of the new table;
 // - gppart's fixed cost per new range, from a fit of time = a·rows + b·N over the two fixtures and
 //   measured alone on an empty DEFAULT, against a bare ALTER TABLE … ADD PARTITION;
 // - `gppart plan` on tables of 5,000 and 20,000 partitions against the faster of its own catalog
@@ -67,6 +69,10 @@ interface SplitFigures {
   rows: number;
   months: number;
   floor: number;
+  /** The floor's INSERT with gp_autostats_mode = none: the floor includes an ANALYZE of its new table. */
+  floorNoStats: number;
+  /** The same INSERT through a partitioned copy that has the split's N partitions and a DEFAULT. */
+  routed: number;
   step: number;
   whole: number;
   original: number;
@@ -83,11 +89,24 @@ async function splitFixture(url: string, admin: pg.Client, stateDir: string, lab
   await admin.query(fixture('greenplum6-split.sql', { table, months: held, per_day: perDay }));
   const rows = Number((await admin.query(fixture('greenplum6-split-count.sql', { table }))).rows[0].n);
   const floors: number[] = [];
+  const floorsNoStats: number[] = [];
+  const routes: number[] = [];
+  const routedTable = fixture('greenplum6-split-routed-table.sql', { table, start: monthStart(2), end: monthStart(held) });
   for (let i = 0; i < 3; i++) {
     await admin.query(fixture('greenplum6-split-floor-table.sql', { table }));
     floors.push(await timed(() => admin.query(fixture('greenplum6-split-floor.sql', { table }))));
+    // gp_autostats_mode (on_no_stats by default) analyzes the floor's table after its INSERT into it,
+    // empty before; gppart's step analyzes nothing (it does so after its COMMIT, outside its time).
+    await admin.query(fixture('greenplum6-split-floor-table.sql', { table }));
+    await admin.query('SET gp_autostats_mode = none');
+    floorsNoStats.push(await timed(() => admin.query(fixture('greenplum6-split-floor.sql', { table }))));
+    await admin.query('RESET gp_autostats_mode');
+    await admin.query(routedTable);
+    routes.push(await timed(() => admin.query(fixture('greenplum6-split-routed.sql', { table }))));
   }
-  const floor = floors.sort((x, y) => x - y)[1]!;
+  await admin.query(fixture('greenplum6-split-routed-drop.sql', { table }));
+  const mid = (xs: number[]) => xs.sort((x, y) => x - y)[1]!;
+  const floor = mid(floors);
 
   const session = await openSession({ url, origin: 'bench' }, 'gppart bench');
   let step: number;
@@ -116,7 +135,7 @@ async function splitFixture(url: string, admin: pg.Client, stateDir: string, lab
       await admin.query(fixture('greenplum6-split-original.sql', { table, start: monthStart(i), end: monthStart(i + 1), name: `p${monthStart(i).slice(0, 7).replace('-', '_')}` }));
     }
   });
-  return { rows, months, floor, step, whole, original };
+  return { rows, months, floor, floorNoStats: mid(floorsNoStats), routed: mid(routes), step, whole, original };
 }
 
 /** Seconds per bare ADD PARTITION (AO column, like gppart's), N of them in one committed transaction (as a step's are). */
@@ -139,18 +158,24 @@ async function benchSplits(url: string, admin: pg.Client): Promise<void> {
     say('\nGreenplum 6: splitting a DEFAULT into N monthly partitions (AO column zstd; floor = one INSERT .. SELECT of the same rows; original = one SPLIT DEFAULT PARTITION per month)');
     const large = await splitFixture(url, admin, stateDir, 'large', 58, 400);
     const small = await splitFixture(url, admin, stateDir, 'small', 62, 24);
+    const add = await addPartitionCost(admin, 58);
     for (const f of [large, small]) {
       say(
         `  ${f.rows.toLocaleString('en-US')} rows, N=${f.months}: floor ${f.floor.toFixed(2)} s; gppart step ${f.step.toFixed(2)} s (${(f.step / f.floor).toFixed(2)}× floor), ` +
           `whole apply ${f.whole.toFixed(2)} s (${(f.whole / f.floor).toFixed(2)}×); original ${f.original.toFixed(2)} s (${(f.original / f.floor).toFixed(2)}×); ` +
           `gppart step / original ${(f.step / f.original).toFixed(2)}`,
       );
+      const greenplum = f.routed + add * f.months;
+      say(
+        `    what Greenplum itself costs: floor without its automatic ANALYZE ${f.floorNoStats.toFixed(2)} s (gppart step ${(f.step / f.floorNoStats).toFixed(2)}× that); ` +
+          `the INSERT routed through a parent with the N partitions ${f.routed.toFixed(2)} s (${(f.routed / f.floor).toFixed(2)}× floor) + N bare ADD PARTITIONs ${(add * f.months).toFixed(2)} s ` +
+          `= ${greenplum.toFixed(2)} s (${(greenplum / f.floor).toFixed(2)}× floor); gppart step / that ${(f.step / greenplum).toFixed(2)}`,
+      );
     }
     // time = a·rows + b·N through both fixtures.
     const a = (large.step * small.months - small.step * large.months) / (large.rows * small.months - small.rows * large.months);
     const b = (large.step - a * large.rows) / large.months;
     const empty = await splitFixture(url, admin, stateDir, 'empty', 58, 0);
-    const add = await addPartitionCost(admin, 58);
     say(`  fit time = a·rows + b·N over the two: a = ${(a * 1e6).toFixed(2)} µs a row, b = ${(b * 1000).toFixed(1)} ms a range`);
     say(
       `  per range, measured alone (empty DEFAULT, N=58): gppart ${((empty.step / 58) * 1000).toFixed(1)} ms; bare ADD PARTITION ${(add * 1000).toFixed(1)} ms; ` +
