@@ -1,4 +1,4 @@
--- No automatic ANALYZE inside a step. Greenplum 6 runs one after an INSERT, DELETE or COPY when
+-- No automatic ANALYZE inside a step. Greenplum 6 runs one after a statement that wrote rows when
 -- gp_autostats_mode (top-level statements) or gp_autostats_mode_in_functions (statements inside a
 -- function: every write of gppart's steps) says so. The latter is 'none' by default, but a DBA may
 -- set it (on_no_stats, on_change) for the cluster, a database or a role; then, measured on 6.24.3,
@@ -7,8 +7,8 @@
 -- place in pg_class that stay if the step then rolls back (docs/architecture.md: never ANALYZE an
 -- existing table inside a step). gppart analyzes what a step created after its COMMIT anyway.
 -- (Measured: an INSERT through a partitioned parent never triggers it; an INSERT into a standalone
--- table does, as the held DEFAULT above or a large move's copy are. No effect on the default
--- configuration, where nothing is analyzed inside functions.)
+-- table, as into the held DEFAULT above, does. No effect with the default configuration, where
+-- nothing is analyzed inside functions.)
 --
 -- A function-level SET holds for the call only: the setting never leaks into the rest of the
 -- transaction or the session. A later migration that re-creates one of these functions with

@@ -360,8 +360,9 @@ ORDER BY pr.parisdefault, pr.parruleord`;
 
 /**
  * Greenplum 6 never analyzes a table by itself after gppart's steps (the row-writing step
- * functions turn gp_autostats_mode_in_functions off for their call, 046; there is no autovacuum): without this, new partitions and a re-created DEFAULT keep
- * reltuples = 0, the next plan says "~0 rows" and Greenplum's own planner has nothing to go on.
+ * functions turn gp_autostats_mode_in_functions off for their call, 046; there is no autovacuum):
+ * without this, new partitions and a re-created DEFAULT keep reltuples = 0, the next plan says
+ * "~0 rows" and Greenplum's own planner has nothing to go on.
  */
 async function analyzeCreated(client: pg.ClientBase, table: QualifiedName, step: Step, lockTimeoutMs: number): Promise<void> {
   if (step.kind !== 'split' && step.kind !== 'merge' && step.kind !== 'move') return;
