@@ -21,7 +21,7 @@ describe('start-up', () => {
     const fast = await runCli(['--version']);
     const viaOclif = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `import { execute } from '@oclif/core'; await execute({ dir: ${JSON.stringify(join(ROOT, 'bin', 'run.js'))}, args: ['--version'] });`],
+      ['--input-type=module', '-e', `import { execute } from '@oclif/core'; await execute({ dir: ${JSON.stringify(ROOT)}, args: ['--version'] });`],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(viaOclif.status).toBe(0);
