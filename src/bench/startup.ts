@@ -1,6 +1,6 @@
 // Issue 12, target 4: `gppart --version` and `gppart validate` against `node -e 0`, wall and CPU,
 // median of ten runs each (interleaved, so a busy moment hits all alike), and validate through
-// oclif (GPPART_FAST_PATH=0) for reference; then what each library costs to load on its own.
+// oclif (GPPART_FAST_PATH=0) for reference; then what each piece costs to load on its own.
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../version.js';
 import { figure, heading, median, note, runProcess, type ProcessRun } from './report.js';
@@ -14,6 +14,11 @@ function gppart(...args: string[]): string[] {
 /** Loads `specifier` (from the package root) and exits. */
 function loading(specifier: string): string[] {
   return [process.execPath, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`];
+}
+
+/** Loads `specifier` with require(), as bin/run.js loads the validate bundle, and exits. */
+function requiring(specifier: string): string[] {
+  return [process.execPath, '-e', `require(${JSON.stringify(specifier)})`];
 }
 
 /** A command line, or one with variables set. */
@@ -55,28 +60,37 @@ export function benchStartup(): void {
       `wall ${wall('viaOclif').toFixed(1)} ms (${(wall('viaOclif') / wall('node')).toFixed(2)}×), CPU ${cpu('viaOclif').toFixed(1)} ms (${(cpu('viaOclif') / cpu('node')).toFixed(2)}×)`,
   );
 
-  // What each piece costs to load by itself (CPU over an ES module that loads nothing, median of 5):
+  // What each piece costs to load by itself, CPU over loading nothing the same way, median of 5.
   // validate loads its bundle (dist/fast/validate.cjs: the policy loader and yaml) and the compiled
-  // policy schema; --version nothing. oclif is loaded by every other command; luxon by the planner
-  // (no longer by validation), pg, Ink and React by the commands that need them.
-  const pieces: Record<string, string[]> = {
+  // policy schema, both with require() (an ES import of a CommonJS file also scans its text for
+  // exports, which would overstate them); --version loads nothing. oclif is loaded by every other
+  // command, luxon by the planner (no longer by validation), pg, Ink and React by the commands
+  // that need them.
+  const required: Record<string, string[]> = {
+    node: requiring('node:path'),
+    'validate bundle': requiring(join(PACKAGE_ROOT, 'dist', 'fast', 'validate.cjs')),
+    'compiled policy schema': requiring(join(PACKAGE_ROOT, 'dist', 'compiled-schemas', 'gppart.cjs')),
+  };
+  const imported: Record<string, string[]> = {
     node: loading('node:path'), // the same ESM entry as the pieces, loading nothing of note
-    'validate bundle': loading(join(PACKAGE_ROOT, 'dist', 'fast', 'validate.cjs')),
     '@oclif/core': loading('@oclif/core'),
     yaml: loading('yaml'),
     luxon: loading('luxon'),
-    'compiled policy schema': loading(join(PACKAGE_ROOT, 'dist', 'compiled-schemas', 'gppart.cjs')),
     'ajv (what compiling at start-up needed)': loading('ajv'),
     pg: loading('pg'),
     'ink + react': [process.execPath, '--input-type=module', '-e', `await import('ink'); await import('react')`],
   };
-  const p = runs(pieces, 5);
-  const base = median(p.node!.map((x) => x.cpuMs));
-  note(
-    'loading, CPU over an empty ES module: ' +
-      Object.keys(pieces)
-        .filter((k) => k !== 'node')
-        .map((k) => `${k} +${(median(p[k]!.map((x) => x.cpuMs)) - base).toFixed(0)} ms`)
-        .join(', '),
-  );
+  const over = (pieces: Record<string, string[]>) => {
+    const p = runs(pieces, 5);
+    const base = median(p.node!.map((x) => x.cpuMs));
+    return Object.keys(pieces)
+      .filter((k) => k !== 'node')
+      .map((k) => {
+        const ms = Math.round(median(p[k]!.map((x) => x.cpuMs)) - base);
+        return `${k} ${ms < 0 ? '' : '+'}${ms} ms`;
+      })
+      .join(', ');
+  };
+  note(`loading with require(), CPU over requiring nothing: ${over(required)}`);
+  note(`loading with import, CPU over an empty ES module: ${over(imported)}`);
 }
