@@ -1,4 +1,6 @@
 #!/usr/bin/env -S node --import tsx
-import { execute } from '@oclif/core';
+// The commands from src/ through tsx, for development. CommonJS like bin/run.js (bin/package.json);
+// oclif gets the package root, where it finds package.json.
+const { join } = require('node:path');
 
-await execute({ development: true, dir: import.meta.url });
+import('@oclif/core').then(({ execute }) => execute({ development: true, dir: join(__dirname, '..') }));

@@ -2,8 +2,8 @@
 // never a raw control character, the connection's password taken out of any error text).
 import { Command, Flags, Errors } from '@oclif/core';
 import { openSession, redact, resolveConnection, type Session } from '../catalog/connection.js';
-import { PolicyError } from '../policy/types.js';
-import { printable, printableLines } from '../util/printable.js';
+import { isExpected, reportError } from './errors.js';
+import { printable } from '../util/printable.js';
 
 export const connectionFlags = {
   'database-url': Flags.string({
@@ -24,16 +24,6 @@ export const nowFlag = {
 export const targetFlag = {
   target: Flags.string({ description: 'Limit to this table (schema.table); repeatable.', multiple: true, helpValue: 'SCHEMA.TABLE' }),
 };
-
-/**
- * Errors a user can act on, by class name; anything else is a bug and still gets one line (plus a
- * hint). Names, not classes: importing every class would load the planner, the executor and
- * their dependencies into commands that need none of them (test/unit/cli checks the names).
- */
-export const EXPECTED_ERRORS: ReadonlySet<string> = new Set([
-  'PolicyError', 'ConnectionError', 'WorkflowError', 'ApplyError', 'UnsupportedTableError', 'MigrationError', 'TargetError', 'CalendarError', 'ObjectStoreError', 'ManifestError', 'UnloadError',
-]);
-const isExpected = (err: Error) => EXPECTED_ERRORS.has(err.name);
 
 export abstract class GppartCommand extends Command {
   private sessions: Session[] = [];
@@ -69,11 +59,7 @@ export abstract class GppartCommand extends Command {
     return super.finally(err);
   }
 
-  /**
-   * Every error as lines a person reads: an expected error's own lines (a list of problems), each
-   * escaped; a server's or an unexpected error's message on one line. Values inside messages are
-   * escaped where they are put in (printable()), so none can start a line of its own.
-   */
+  /** Every error as lines a person reads (reportError); oclif's own exits keep their behaviour. */
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     // oclif's own exits (this.exit(), --help, flag parsing) keep their behaviour.
     if (err instanceof Errors.ExitError) throw err;
@@ -83,18 +69,7 @@ export abstract class GppartCommand extends Command {
       process.exitCode = 1;
       return;
     }
-    const message = redact(err.message || String(err));
-    if (err instanceof PolicyError) {
-      process.stderr.write(printableLines(message) + '\n');
-    } else if (isExpected(err)) {
-      process.stderr.write(`Error: ${printableLines(message)}\n`);
-    } else if ((err as { code?: string }).code && /^[0-9A-Z]{5}$/.test((err as { code?: string }).code!)) {
-      // A database error: its message is meant for people; one line, whatever names it quotes.
-      process.stderr.write(`Error: ${printable(message)}\n`);
-    } else {
-      process.stderr.write(`Error: ${printable(message.split('\n')[0] ?? '')}\n(unexpected: please report it with GPPART_DEBUG=1 output)\n`);
-      if (process.env.GPPART_DEBUG) process.stderr.write(printableLines(redact(err.stack ?? '')) + '\n');
-    }
+    reportError(err);
     process.exitCode = this.errorExitCode(err);
     return;
   }

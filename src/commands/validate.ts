@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core';
 import { GppartCommand, policyFlags } from '../cli/base.js';
-import { PolicyError } from '../policy/types.js';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../workflow/policy-file.js';
-import { printable } from '../util/printable.js';
+import { VALIDATE_FORMATS, runValidate, type ValidateFormat } from '../cli/validate-command.js';
 
+// bin/run.js runs `validate` without loading oclif when its arguments are only these flags
+// (src/cli/fast-validate.ts); both ways call runValidate, and test/cli/startup.test.ts holds
+// them to the same output.
 export default class Validate extends GppartCommand {
   static override summary = 'Check a policy file without touching a database.';
   static override description =
@@ -11,29 +12,11 @@ export default class Validate extends GppartCommand {
   static override examples = ['<%= config.bin %> validate', '<%= config.bin %> validate -c policies/sales.yaml --format json'];
   static override flags = {
     ...policyFlags,
-    format: Flags.string({ description: 'Output format.', options: ['text', 'json'], default: 'text' }),
+    format: Flags.string({ description: 'Output format.', options: [...VALIDATE_FORMATS], default: 'text' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
-    const file = flags.config ?? DEFAULT_POLICY_FILE;
-    if (flags.format === 'json') {
-      try {
-        const { policy } = loadPolicyFile(flags.config);
-        this.say(JSON.stringify({ valid: true, file, tables: policy.tables.length, issues: [] }, null, 2));
-      } catch (err) {
-        if (err instanceof PolicyError) {
-          this.say(JSON.stringify({ valid: false, file, issues: err.issues }, null, 2));
-          process.exitCode = 1;
-          return;
-        }
-        throw err;
-      }
-      return;
-    }
-    const { policy } = loadPolicyFile(flags.config);
-    const bands = policy.tables.reduce((n, t) => n + t.layout.length, 0);
-    const converted = policy.convertedFrom ? ' (converted from the original Partition tools format)' : '';
-    this.say(`${printable(file)}: valid${converted}: ${policy.tables.length} table(s), ${bands} band(s)`);
+    runValidate({ config: flags.config, format: flags.format as ValidateFormat });
   }
 }

@@ -1,7 +1,7 @@
-// base.ts recognises the errors a user can act on by class name (importing the classes would load
+// src/cli/errors.ts recognises the errors a user can act on by class name (importing the classes would load
 // the whole planner into every command): the names it lists must be the classes' names.
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_ERRORS } from '../../../src/cli/base.js';
+import { EXPECTED_ERRORS } from '../../../src/cli/errors.js';
 import { PolicyError } from '../../../src/policy/types.js';
 import { ConnectionError } from '../../../src/catalog/connection.js';
 import { WorkflowError } from '../../../src/workflow/planning.js';
