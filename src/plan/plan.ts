@@ -54,24 +54,44 @@ export function isEmpty(plan: Plan): boolean {
 
 /** JSON with object keys sorted at every level; refuses values JSON cannot carry faithfully. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortedCopy(value, { raw: [], sorted: [] }));
 }
 
-// Copies in plain loops (no entry arrays): a plan of a table with 100,000 partitions carries as
-// many partition references, and each is copied once here.
-function sortKeys(v: unknown): unknown {
+/** The key order of the last object copied: a plan's entries come in long runs of one shape. */
+interface KeyOrder {
+  raw: string[];
+  sorted: string[];
+}
+
+// Copies in plain loops (no entry arrays), into ordinary objects (they share hidden classes, which
+// JSON.stringify reads fast), sorting each distinct run of key lists once: a plan of a table with
+// 100,000 partitions carries several entries per partition, and each is copied once here.
+function sortedCopy(v: unknown, order: KeyOrder): unknown {
   if (typeof v === 'number' && !Number.isFinite(v)) throw new PlanError(`a plan cannot hold ${v}`);
   if (Array.isArray(v)) {
     const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = sortKeys(v[i]);
+    for (let i = 0; i < v.length; i++) out[i] = sortedCopy(v[i], order);
     return out;
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    // No prototype: a key "__proto__" (JSON.parse makes one an own key) stays a key.
-    const out: Record<string, unknown> = Object.create(null);
-    for (const k of Object.keys(o).sort()) if (o[k] !== undefined) out[k] = sortKeys(o[k]);
+    const out: Record<string, unknown> = {};
+    for (const k of sortedKeys(o, order)) {
+      const x = o[k];
+      if (x === undefined) continue;
+      // A key "__proto__" (JSON.parse makes one an own key) stays a key, not the prototype.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: sortedCopy(x, order), enumerable: true, writable: true, configurable: true });
+      else out[k] = sortedCopy(x, order);
+    }
     return out;
   }
   return v;
+}
+
+function sortedKeys(o: Record<string, unknown>, order: KeyOrder): string[] {
+  const raw = Object.keys(o);
+  if (raw.length === order.raw.length && raw.every((k, i) => k === order.raw[i])) return order.sorted;
+  order.raw = raw;
+  order.sorted = [...raw].sort();
+  return order.sorted;
 }

@@ -31,25 +31,50 @@ interface Item {
   lines: LayoutDiffLine[];
 }
 
+/** identity(a) === identity(b) without building either (false only ever sends the caller the long way). */
+function sameIdentity(a: LayoutEntry, b: LayoutEntry, o: LayoutDiffOptions): boolean {
+  return (
+    asJson(a.name) === asJson(b.name) &&
+    asJson(a.isDefault) === asJson(b.isDefault) &&
+    asJson(a.from) === asJson(b.from) &&
+    asJson(a.to) === asJson(b.to) &&
+    asJson(a.tablespace) === asJson(b.tablespace) &&
+    asJson(a.storage) === asJson(b.storage) &&
+    (!o.rows || asJson(a.rows) === asJson(b.rows)) &&
+    (a.isNew === true) === (b.isNew === true)
+  );
+}
+
+/** A scalar as JSON.stringify reads it inside an array: undefined and non-finite numbers are null. */
+function asJson(v: unknown): unknown {
+  return v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
+}
+
 export function layoutDiff(before: readonly LayoutEntry[], after: readonly LayoutEntry[], f: BoundFormat, o: LayoutDiffOptions): LayoutDiffLine[] {
+  // The common case, a plan with nothing to do: every entry is kept, pairwise, with no identity strings built.
+  const unchanged = before.length === after.length && before.every((e, i) => sameIdentity(e, after[i]!, o));
+  // Each entry's identity once (a plan of 100,000 partitions has as many on both sides).
+  const beforeIds = unchanged ? [] : before.map((e) => identity(e, o));
+  const afterIds = unchanged ? [] : after.map((e) => identity(e, o));
   const unmatched = new Map<string, number>();
-  for (const e of after) unmatched.set(identity(e, o), (unmatched.get(identity(e, o)) ?? 0) + 1);
-  const kept = new Set<LayoutEntry>();
+  for (const id of afterIds) unmatched.set(id, (unmatched.get(id) ?? 0) + 1);
+  const kept = new Set<LayoutEntry>(unchanged ? before : []);
   const removed: LayoutEntry[] = [];
-  for (const e of before) {
-    const n = unmatched.get(identity(e, o)) ?? 0;
+  for (let i = 0; i < beforeIds.length; i++) {
+    const e = before[i]!;
+    const n = unmatched.get(beforeIds[i]!) ?? 0;
     if (n > 0) {
-      unmatched.set(identity(e, o), n - 1);
+      unmatched.set(beforeIds[i]!, n - 1);
       kept.add(e);
     } else removed.push(e);
   }
-  const remainingAdded = new Map(unmatched);
-  const added = after.filter((e) => {
-    const n = remainingAdded.get(identity(e, o)) ?? 0;
-    if (n <= 0) return false;
-    remainingAdded.set(identity(e, o), n - 1);
-    return true;
-  });
+  const added: LayoutEntry[] = [];
+  for (let i = 0; i < afterIds.length; i++) {
+    const n = unmatched.get(afterIds[i]!) ?? 0;
+    if (n <= 0) continue;
+    unmatched.set(afterIds[i]!, n - 1);
+    added.push(after[i]!);
+  }
 
   const bound = (s: string | undefined, dflt: number): number => {
     if (s === undefined) return dflt;

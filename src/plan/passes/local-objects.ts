@@ -4,6 +4,8 @@ import type { Step } from '../model.js';
 import type { PlanContext } from './context.js';
 
 export function localObjectsPass(ctx: PlanContext, steps: readonly Step[]): void {
+  // Built only when there is a merge: most plans have none, and the table may have 100,000 partitions.
+  if (!steps.some((s) => s.kind === 'merge')) return;
   const byName = new Map(ctx.bounded.map((p) => [`${p.table.schema}.${p.table.name}`, p]));
   for (const step of steps) {
     if (step.kind !== 'merge') continue;

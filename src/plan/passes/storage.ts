@@ -27,18 +27,28 @@ export function storageKey(options: string): string {
 }
 
 export function storagePass(ctx: PlanContext, live: readonly BoundedPartition[]): StorageDrift {
+  const rewritten = new Set<string>();
+  const rewrites: OrderedStep[] = [];
+  // Options are reported by some drivers only: without them there is nothing to compare (and no
+  // need for a map of every wanted period).
+  if (!live.some((p) => p.options !== undefined && p.storage !== 'external')) return { rewrites, rewritten };
   const wanted = new Map(ctx.target.partitions.map((t) => [rangeKey(t.range), t]));
   const parent = ctx.actual.options;
   const unlikeParent: BoundedPartition[] = [];
-  const rewrites: OrderedStep[] = [];
-  const rewritten = new Set<string>();
+  // Thousands of partitions share a handful of option texts: each is normalised once.
+  const keys = new Map<string, string>();
+  const key = (options: string): string => {
+    let k = keys.get(options);
+    if (k === undefined) keys.set(options, (k = storageKey(options)));
+    return k;
+  };
   for (const p of live) {
     if (p.options === undefined || p.storage === 'external') continue;
     const t = wanted.get(rangeKey(p.range));
     if (!t) continue;
     if (t.storage === null) {
-      if (parent !== undefined && storageKey(p.options) !== storageKey(parent)) unlikeParent.push(p);
-    } else if (storageKey(p.options) !== storageKey(t.storage)) {
+      if (parent !== undefined && key(p.options) !== key(parent)) unlikeParent.push(p);
+    } else if (key(p.options) !== key(t.storage)) {
       rewrites.push(rewriteStep(ctx, p, t, t.storage));
       rewritten.add(`${p.table.schema}.${p.table.name}`);
     }
