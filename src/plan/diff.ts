@@ -3,7 +3,7 @@
 import type { TablePolicy } from '../policy/types.js';
 import { fingerprint } from './fingerprint.js';
 import { layoutEntries } from './layout.js';
-import type { ActualTable, Dialect, PartitionNaming, Step, TablePlan } from './model.js';
+import type { ActualTable, Dialect, LayoutEntry, PartitionNaming, Step, TablePlan } from './model.js';
 import { archivePass } from './passes/archive.js';
 import { planContext, type OrderedStep, type PlanContext } from './passes/context.js';
 import { defaultLeftoversPass, ensureDefaultPass, forbiddenDefaultPass, purgeDefaultPass } from './passes/default-partition.js';
@@ -54,10 +54,16 @@ function byStart(rewrites: OrderedStep[]): Step[] {
     .map((r) => r.step);
 }
 
+/** The layout once the steps have run. (With none it is the layout before: plain data, shared.) */
+function layoutAfter(ctx: PlanContext, steps: Step[]): LayoutEntry[] {
+  const after = simulateSteps(ctx.actual, steps, ctx.naming);
+  const created = new Set(steps.flatMap((s) => (s.kind === 'move' ? [] : s.produces.map((p) => `${p.schema}.${p.name}`))));
+  return layoutEntries(after, created);
+}
+
 function tablePlan(ctx: PlanContext, steps: Step[], deferred: number): TablePlan {
   const { actual, schema, tableName } = ctx;
-  const after = simulateSteps(actual, steps, ctx.naming);
-  const created = new Set(steps.flatMap((s) => (s.kind === 'move' ? [] : s.produces.map((p) => `${p.schema}.${p.name}`))));
+  const layoutBefore = layoutEntries(actual, new Set());
   return {
     table: `${schema}.${tableName}`,
     schema,
@@ -69,8 +75,8 @@ function tablePlan(ctx: PlanContext, steps: Step[], deferred: number): TablePlan
     deferred,
     warnings: ctx.warnings,
     ...(ctx.blocking.length ? { blocking: ctx.blocking } : {}),
-    layoutBefore: layoutEntries(actual, new Set()),
-    layoutAfter: layoutEntries(after, created),
+    layoutBefore,
+    layoutAfter: steps.length === 0 ? [...layoutBefore] : layoutAfter(ctx, steps),
     timezone: ctx.policy.timezone,
     lock: { mode: ctx.policy.lock.mode, timeoutMs: ctx.policy.lock.timeoutMs },
   };

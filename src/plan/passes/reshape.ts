@@ -30,7 +30,7 @@ export function reshapePass(ctx: PlanContext, live: readonly BoundedPartition[],
   for (const component of overlapComponents(live, targets)) {
     const { sources, targets } = component;
     if (targets.length === 0) continue; // outside every band: left alone
-    const external = sources.filter((s) => s.storage === 'external');
+    const external = sources.some((s) => s.storage === 'external') ? sources.filter((s) => s.storage === 'external') : [];
     if (external.length) {
       // Its rows are in object storage: a merge, split or move would have to read them all back.
       ctx.warnings.push(

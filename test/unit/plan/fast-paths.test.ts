@@ -5,6 +5,11 @@ import { canonicalJson } from '../../../src/plan/plan.js';
 import type { LayoutEntry } from '../../../src/plan/model.js';
 import { layoutDiff, type LayoutDiffOptions } from '../../../src/render/layout-diff.js';
 import type { BoundFormat } from '../../../src/plan/display.js';
+import { planTable } from '../../../src/plan/diff.js';
+import { keyToLiteral } from '../../../src/plan/keys.js';
+import { layoutEntries } from '../../../src/plan/layout.js';
+import { simulateSteps } from '../../../src/plan/simulate.js';
+import { band, policy, table } from './fixtures.js';
 
 /** A small deterministic generator (mulberry32), so a failure reproduces. */
 function rng(seed: number): () => number {
@@ -169,3 +174,37 @@ describe('layoutDiff', () => {
     }
   });
 });
+
+describe('an empty plan', () => {
+  it('has a layout after that is the simulated table\'s, entry for entry', () => {
+    // Days of 2024 exactly as a daily band wants them (nothing to do), with and without a DEFAULT,
+    // one partition in another tablespace than the band names (a move: not empty, the long way).
+    const days = (n: number) => Array.from({ length: n }, (_, i) => ({ from: iso(Date.UTC(2024, 0, 1) + i * DAY), to: iso(Date.UTC(2024, 0, 1) + (i + 1) * DAY), rows: i }));
+    for (const defaultRows of [null, 0, 12]) {
+      const actual = table(days(60), { defaultRows });
+      const now = iso(Date.UTC(2024, 0, 1) + 60 * DAY);
+      const plan = planTable(policy([band('-60 days', '0 days', '1 day')]), actual, now);
+      expect(plan.steps).toEqual([]);
+      expect(plan.layoutAfter).toEqual(layoutEntries(simulateSteps(actual, []), new Set()));
+      expect(plan.layoutAfter).toEqual(plan.layoutBefore);
+    }
+  });
+});
+
+describe('keyToLiteral', () => {
+  it('writes each key type its own way however often a key comes back, and still refuses a date key off midnight', () => {
+    const k = Date.UTC(2024, 1, 29);
+    for (let i = 0; i < 3; i++) {
+      expect(keyToLiteral('date', k)).toBe('2024-02-29');
+      expect(keyToLiteral('timestamp', k)).toBe('2024-02-29 00:00:00');
+      expect(keyToLiteral('timestamptz', k)).toBe('2024-02-29 00:00:00+00');
+      expect(() => keyToLiteral('date', k + 1000)).toThrow(/must be midnight/);
+      expect(keyToLiteral('timestamp', k + 1000)).toBe('2024-02-29 00:00:01');
+    }
+  });
+});
+
+const DAY = 86_400_000;
+function iso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
