@@ -105,27 +105,8 @@ function utcMillis(year: number, month: number, day: number, h: number, mi: numb
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-// Literals already written, by key type: a plan writes each bound up to eight times (its layout
-// before and after, the fingerprint, the partition list), two per partition of tables with
-// 100,000. Bounded, so a long-lived process does not keep every key it ever printed.
-const LITERAL_MEMO_SIZE = 1 << 18;
-const literalMemo: Record<KeyType, Map<KeyPoint, string>> = { date: new Map(), timestamp: new Map(), timestamptz: new Map() };
-
 /** The literal for a bound: `2024-01-01`, `2024-01-01 00:00:00`, `2024-01-01 00:00:00+00`, `MINVALUE`/`MAXVALUE`. */
 export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
-  const memo = literalMemo[keyType];
-  let text = memo?.get(key);
-  if (text === undefined) {
-    text = writeLiteral(keyType, key);
-    if (memo) {
-      if (memo.size >= LITERAL_MEMO_SIZE) memo.clear();
-      memo.set(key, text);
-    }
-  }
-  return text;
-}
-
-function writeLiteral(keyType: KeyType, key: KeyPoint): string {
   if (key === -Infinity) return 'MINVALUE';
   if (key === Infinity) return 'MAXVALUE';
   // Whole seconds of years 1000–9999 (every real bound), without a Date: plans print two per partition.

@@ -6,7 +6,6 @@ import type { LayoutEntry } from '../../../src/plan/model.js';
 import { layoutDiff, type LayoutDiffOptions } from '../../../src/render/layout-diff.js';
 import type { BoundFormat } from '../../../src/plan/display.js';
 import { planTable } from '../../../src/plan/diff.js';
-import { keyToLiteral } from '../../../src/plan/keys.js';
 import { layoutEntries } from '../../../src/plan/layout.js';
 import { simulateSteps } from '../../../src/plan/simulate.js';
 import { band, policy, table } from './fixtures.js';
@@ -187,19 +186,6 @@ describe('an empty plan', () => {
       expect(plan.steps).toEqual([]);
       expect(plan.layoutAfter).toEqual(layoutEntries(simulateSteps(actual, []), new Set()));
       expect(plan.layoutAfter).toEqual(plan.layoutBefore);
-    }
-  });
-});
-
-describe('keyToLiteral', () => {
-  it('writes each key type its own way however often a key comes back, and still refuses a date key off midnight', () => {
-    const k = Date.UTC(2024, 1, 29);
-    for (let i = 0; i < 3; i++) {
-      expect(keyToLiteral('date', k)).toBe('2024-02-29');
-      expect(keyToLiteral('timestamp', k)).toBe('2024-02-29 00:00:00');
-      expect(keyToLiteral('timestamptz', k)).toBe('2024-02-29 00:00:00+00');
-      expect(() => keyToLiteral('date', k + 1000)).toThrow(/must be midnight/);
-      expect(keyToLiteral('timestamp', k + 1000)).toBe('2024-02-29 00:00:01');
     }
   });
 });
