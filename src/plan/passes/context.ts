@@ -45,9 +45,9 @@ export interface PlanContext {
 export function planContext(policy: TablePolicy, actual: ActualTable, now: string, naming: PartitionNaming = STANDARD_NAMING, dialect?: Dialect): PlanContext {
   const keyType = actual.keyType;
   const { schema, name: tableName } = actual.table;
-  const bounded = actual.partitions
-    .filter((p): p is BoundedPartition => !p.isDefault && p.range !== undefined)
-    .sort((a, b) => a.range.from - b.range.from);
+  const bounded = actual.partitions.filter((p): p is BoundedPartition => !p.isDefault && p.range !== undefined);
+  // Drivers hand partitions over by start already: sort (stably) only when they are not.
+  if (!bounded.every((p, i) => i === 0 || bounded[i - 1]!.range.from <= p.range.from)) bounded.sort((a, b) => a.range.from - b.range.from);
   const existing = [...actual.partitions, ...(actual.defaultPartition ? [actual.defaultPartition] : [])];
   const relations = [...existing.filter((p) => p.table.schema === schema).map((p) => p.table.name), ...(actual.takenNames ?? [])];
   return {
@@ -61,11 +61,18 @@ export function planContext(policy: TablePolicy, actual: ActualTable, now: strin
     target: targetLayout(policy, keyType, now, tableName),
     bounded,
     naming,
-    names: new NameAllocator(tableName, naming, relations, existing.flatMap((p) => (p.partitionName ? [p.partitionName] : []))),
+    names: new NameAllocator(tableName, naming, relations, partitionNames(existing)),
     warnings: [],
     blocking: [],
     lit: (k) => keyToLiteral(keyType, k),
     rtext: (r) => rangeToDisplay({ keyType, timezone: policy.timezone }, r),
     btext: (k) => keyToDisplay({ keyType, timezone: policy.timezone }, k),
   };
+}
+
+/** The names the server keeps for partitions apart from their relations (Greenplum 6), where set. */
+function partitionNames(partitions: readonly ActualPartition[]): string[] {
+  const out: string[] = [];
+  for (const p of partitions) if (p.partitionName) out.push(p.partitionName);
+  return out;
 }
