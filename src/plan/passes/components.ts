@@ -10,37 +10,40 @@ export interface Component {
 
 /**
  * Groups existing partitions and target periods that overlap, transitively, oldest group first.
- * Both lists are sorted and free of internal overlaps, so one sweep finds every overlapping pair.
+ * Both lists are sorted and free of internal overlaps, so one sweep over both by start finds every
+ * group: an item overlaps the open group exactly when it starts before the furthest end among the
+ * group's items of the other list (an item of its own list cannot overlap it), and an item that
+ * does not starts a group nothing later can join back to the earlier one.
  */
 export function overlapComponents(existing: readonly BoundedPartition[], targets: readonly TargetPartition[]): Component[] {
-  const n = existing.length;
-  const parent = Array.from({ length: n + targets.length }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-    return i;
-  };
-  const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
+  const out: Component[] = [];
+  let open: Component | null = null;
+  // The furthest end among the open group's sources, and among its targets.
+  let sourcesReach = -Infinity;
+  let targetsReach = -Infinity;
   let i = 0;
   let j = 0;
-  while (i < n && j < targets.length) {
-    const e = existing[i]!.range;
-    const t = targets[j]!.range;
-    if (e.from < t.to && t.from < e.to) union(i, n + j);
-    if (e.to <= t.to) i++;
-    else j++;
+  while (i < existing.length || j < targets.length) {
+    const e = existing[i];
+    const t = targets[j];
+    if (e && (!t || e.range.from <= t.range.from)) {
+      if (!open || !(e.range.from < targetsReach)) {
+        out.push((open = { sources: [], targets: [], from: e.range.from }));
+        sourcesReach = targetsReach = -Infinity;
+      }
+      open.sources.push(e);
+      sourcesReach = Math.max(sourcesReach, e.range.to);
+      i++;
+    } else {
+      const r = t!.range;
+      if (!open || !(r.from < sourcesReach)) {
+        out.push((open = { sources: [], targets: [], from: r.from }));
+        sourcesReach = targetsReach = -Infinity;
+      }
+      open.targets.push(t!);
+      targetsReach = Math.max(targetsReach, r.to);
+      j++;
+    }
   }
-  const groups = new Map<number, Component>();
-  const get = (root: number, from: KeyPoint): Component => {
-    let c = groups.get(root);
-    if (!c) groups.set(root, (c = { sources: [], targets: [], from }));
-    c.from = Math.min(c.from, from);
-    return c;
-  };
-  existing.forEach((e, k) => get(find(k), e.range.from).sources.push(e));
-  targets.forEach((t, k) => get(find(n + k), t.range.from).targets.push(t));
-  return [...groups.values()].sort((a, b) => a.from - b.from);
+  return out;
 }

@@ -8,6 +8,9 @@ import type { BoundFormat } from '../../../src/plan/display.js';
 import { planTable } from '../../../src/plan/diff.js';
 import { layoutEntries } from '../../../src/plan/layout.js';
 import { simulateSteps } from '../../../src/plan/simulate.js';
+import { overlapComponents, type Component } from '../../../src/plan/passes/components.js';
+import type { BoundedPartition } from '../../../src/plan/passes/context.js';
+import type { TargetPartition } from '../../../src/plan/model.js';
 import { band, policy, table } from './fixtures.js';
 
 /** A small deterministic generator (mulberry32), so a failure reproduces. */
@@ -194,3 +197,63 @@ const DAY = 86_400_000;
 function iso(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+// overlapComponents as it was first written: union-find over the overlapping pairs, groups sorted by start.
+function referenceComponents(existing: readonly BoundedPartition[], targets: readonly TargetPartition[]): Component[] {
+  const n = existing.length;
+  const parent = Array.from({ length: n + targets.length }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < n && j < targets.length) {
+    const e = existing[i]!.range;
+    const t = targets[j]!.range;
+    if (e.from < t.to && t.from < e.to) union(i, n + j);
+    if (e.to <= t.to) i++;
+    else j++;
+  }
+  const groups = new Map<number, Component>();
+  const get = (root: number, from: number): Component => {
+    let c = groups.get(root);
+    if (!c) groups.set(root, (c = { sources: [], targets: [], from }));
+    c.from = Math.min(c.from, from);
+    return c;
+  };
+  existing.forEach((e, k) => get(find(k), e.range.from).sources.push(e));
+  targets.forEach((t, k) => get(find(n + k), t.range.from).targets.push(t));
+  return [...groups.values()].sort((a, b) => a.from - b.from);
+}
+
+/** Sorted, internally disjoint ranges on a small integer axis: gaps, touching ends, long and short ones. */
+function randomRanges(r: () => number, count: number): Array<{ from: number; to: number }> {
+  const out: Array<{ from: number; to: number }> = [];
+  let at = Math.floor(r() * 4);
+  for (let k = 0; k < count; k++) {
+    at += r() < 0.5 ? 0 : Math.floor(r() * 4);
+    const len = 1 + Math.floor(r() * (r() < 0.2 ? 12 : 3));
+    out.push({ from: at, to: at + len });
+    at += len;
+  }
+  if (r() < 0.1 && out.length) out[0]!.from = -Infinity;
+  if (r() < 0.1 && out.length) out[out.length - 1]!.to = Infinity;
+  return out;
+}
+
+describe('overlapComponents', () => {
+  it('groups as union-find over the overlapping pairs does, in the same order with the same members', () => {
+    const r = rng(5);
+    for (let k = 0; k < 5000; k++) {
+      const existing = randomRanges(r, Math.floor(r() * 9)).map((range, i) => ({ table: { schema: 's', name: `e${i}` }, isDefault: false, range, tablespace: null, storage: 'heap', rowEstimate: 0, bytes: 0 }) as BoundedPartition);
+      const targets = randomRanges(r, Math.floor(r() * 9)).map((range, i) => ({ range, band: 0, every: { unit: 'day', count: 1 }, tablespace: null, storage: null, name: `t${i}`, suffix: `_t${i}` }) as TargetPartition);
+      expect(overlapComponents(existing, targets)).toEqual(referenceComponents(existing, targets));
+    }
+  });
+});
