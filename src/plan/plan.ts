@@ -44,7 +44,60 @@ export function buildPlan(input: PlanInput): Plan {
 
 /** sha256 of the plan's canonical JSON (keys sorted), so a plan read back from a file hashes the same. */
 export function planHash(plan: Plan): string {
-  return createHash('sha256').update(canonicalJson(plan)).digest('hex');
+  return canonicalSha256(plan);
+}
+
+/**
+ * sha256 of canonicalJson(value), without that text or a sorted copy of the whole value in memory
+ * at once: the outer objects and arrays are written piece by piece, each entry of the long lists
+ * (a plan of a table with 100,000 partitions has several of those) whole, into the hash in chunks.
+ */
+export function canonicalSha256(value: unknown): string {
+  const hash = createHash('sha256');
+  let chunk = '';
+  const write = (text: string): void => {
+    chunk += text;
+    if (chunk.length >= 1 << 16) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  };
+  if (!writeCanonical(value, 0, write, { raw: [], sorted: [] })) throw new PlanError('nothing to hash');
+  hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** Containers this close to the root are written piece by piece; anything deeper whole. */
+const STREAMED_DEPTH = 5;
+
+/** Writes v as canonicalJson would; false (writing nothing) where JSON leaves a value out. */
+function writeCanonical(v: unknown, depth: number, write: (text: string) => void, order: KeyOrder): boolean {
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
+  if (depth >= STREAMED_DEPTH || v === null || typeof v !== 'object') {
+    write(JSON.stringify(sortedCopy(v, order)));
+    return true;
+  }
+  if (Array.isArray(v)) {
+    write('[');
+    for (let i = 0; i < v.length; i++) {
+      if (i) write(',');
+      if (!writeCanonical(v[i], depth + 1, write, order)) write('null');
+    }
+    write(']');
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  write('{');
+  let first = true;
+  for (const k of enumerationOrder(sortedKeys(o, order))) {
+    const x = o[k];
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    write(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
+    first = false;
+    writeCanonical(x, depth + 1, write, order);
+  }
+  write('}');
+  return true;
 }
 
 /** True when no table has a step to run (warnings and deferred counts do not count). */
@@ -94,4 +147,17 @@ function sortedKeys(o: Record<string, unknown>, order: KeyOrder): string[] {
   order.raw = raw;
   order.sorted = [...raw].sort();
   return order.sorted;
+}
+
+/**
+ * Keys in the order an object built from them (in this order) enumerates them, which is the order
+ * JSON.stringify writes its sorted copy in: array-index keys first, by number.
+ */
+function enumerationOrder(sorted: string[]): string[] {
+  if (!sorted.some(isIndexKey)) return sorted;
+  return [...sorted.filter(isIndexKey).sort((a, b) => Number(a) - Number(b)), ...sorted.filter((k) => !isIndexKey(k))];
+}
+
+function isIndexKey(k: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
 }

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import { isDestructiveKind, STEP_KINDS, type Plan, type ProcedureCall, type ReviewContext, type Step, type TablePlan } from '../plan/model.js';
-import { canonicalJson } from '../plan/plan.js';
+import { canonicalJson, canonicalSha256 } from '../plan/plan.js';
 import { callFor, storageArgIndex, StepShapeError } from '../plan/call.js';
 import { keyToLiteral, literalToKey } from '../plan/keys.js';
 import { targetLayout } from '../plan/target.js';
@@ -61,7 +61,7 @@ export function planFileProblem(doc: unknown): string | null {
 /** Over the plan and its policy text; never the review context, which is not part of the plan. */
 function hashOf(plan: Plan, policy: { file: string; text: string }): string {
   const { context: _c, ...bare } = plan as Plan & { context?: unknown };
-  return createHash('sha256').update(canonicalJson({ plan: bare, policyText: policy.text })).digest('hex');
+  return canonicalSha256({ plan: bare, policyText: policy.text });
 }
 
 function stripFileFields(doc: PlanFile): Plan {

@@ -174,8 +174,9 @@ export async function introspectPolicy(session: Session, policy: Policy): Promis
 }
 
 export async function computePlan(session: Session, policy: Policy, now: string): Promise<PlanRun> {
-  const db = await introspectPolicy(session, policy);
-  checkTablespaces(policy, await listTablespaces(session.client), db.server.database);
+  // One session runs its queries in turn: the tablespace list waits behind the others, not after them.
+  const [db, tablespaces] = await Promise.all([introspectPolicy(session, policy), listTablespaces(session.client)]);
+  checkTablespaces(policy, tablespaces, db.server.database);
   const plan = buildPlan({ policy, actual: db.actual, server: db.server, now, toolVersion: TOOL_VERSION, naming: db.driver.naming });
   for (const t of plan.tables) {
     const a = db.actual.get(t.table);

@@ -1,7 +1,8 @@
 // The planner's and renderers' fast paths against the plain algorithms they replace, over many
 // generated inputs: a plan, its hash and its rendering must stay byte-identical.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/plan/plan.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, canonicalSha256 } from '../../../src/plan/plan.js';
 import type { LayoutEntry } from '../../../src/plan/model.js';
 import { layoutDiff, type LayoutDiffOptions } from '../../../src/render/layout-diff.js';
 import type { BoundFormat } from '../../../src/plan/display.js';
@@ -71,6 +72,24 @@ describe('canonicalJson', () => {
     }
     expect(canonicalJson([{ b: 1, a: 2 }, { a: 3, b: 4 }, { b: 5, a: 6 }])).toBe('[{"a":2,"b":1},{"a":3,"b":4},{"a":6,"b":5}]');
     expect(canonicalJson(JSON.parse('{"__proto__":{"z":1,"y":2},"10":1,"9":2}'))).toBe('{"9":2,"10":1,"__proto__":{"y":2,"z":1}}');
+  });
+
+  it('hashes, piece by piece, exactly the text canonicalJson writes, at every depth', () => {
+    const r = rng(21);
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    // Nested deeper than the levels written piece by piece, with long lists of one shape inside.
+    const nest = (v: unknown, depth: number): unknown => {
+      if (depth === 0) return v;
+      const inner = nest(v, depth - 1);
+      return r() < 0.5 ? [inner, randomValue(r, 2), inner] : { z: inner, a: randomValue(r, 2), '7': inner, long: Array.from({ length: 5 }, () => ({ b: 1, a: inner })) };
+    };
+    for (let i = 0; i < 1500; i++) {
+      const v = { plan: nest(randomValue(r, 0), Math.floor(r() * 8)), policyText: 'x' };
+      expect(canonicalSha256(v)).toBe(sha(referenceCanonicalJson(v)));
+    }
+    const long = { tables: [{ rows: Array.from({ length: 20_000 }, (_, k) => ({ to: `${k + 1}`, from: `${k}`, n: k })) }] };
+    expect(canonicalSha256(long)).toBe(sha(referenceCanonicalJson(long)));
+    expect(() => canonicalSha256({ a: [{ b: { c: [{ d: { e: [NaN] } }] } }] })).toThrow(/cannot hold NaN/);
   });
 
   it('refuses a non-finite number', () => {
