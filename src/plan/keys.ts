@@ -104,6 +104,8 @@ function utcMillis(year: number, month: number, day: number, h: number, mi: numb
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+// 00–99 as table lookups: padStart was a third of printing a bound, and plans print several per partition.
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => pad(i));
 
 /** The literal for a bound: `2024-01-01`, `2024-01-01 00:00:00`, `2024-01-01 00:00:00+00`, `MINVALUE`/`MAXVALUE`. */
 export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
@@ -113,11 +115,11 @@ export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
   if (Number.isInteger(key) && key % 1000 === 0 && key >= -30_610_224_000_000 && key < 253_402_300_800_000) {
     const days = Math.floor(key / 86_400_000);
     const c = civilOfDays(days);
-    const datePart = `${unpackYear(c)}-${pad(unpackMonth(c))}-${pad(unpackDay(c))}`;
+    const datePart = `${unpackYear(c)}-${TWO_DIGITS[unpackMonth(c)]}-${TWO_DIGITS[unpackDay(c)]}`;
     const secs = (key - days * 86_400_000) / 1000;
     if (keyType === 'date' && secs === 0) return datePart;
     if (keyType !== 'date') {
-      const time = `${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}`;
+      const time = `${TWO_DIGITS[Math.floor(secs / 3600)]}:${TWO_DIGITS[Math.floor(secs / 60) % 60]}:${TWO_DIGITS[secs % 60]}`;
       return `${datePart} ${time}${keyType === 'timestamptz' ? '+00' : ''}`;
     }
   }
