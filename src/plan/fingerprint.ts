@@ -1,7 +1,7 @@
 // The identity of an actual table's structure: a plan records it per table, and apply refuses a
 // plan whose tables no longer have it.
 import { createHash } from 'node:crypto';
-import { keyToLiteral } from './keys.js';
+import { rangeLiterals } from './keys.js';
 import type { ActualPartition, ActualTable } from './model.js';
 
 /**
@@ -15,8 +15,9 @@ export function fingerprint(actual: ActualTable): string {
     const name = p.table.name;
     const partitionName = p.partitionName ?? null;
     const isDefault = p.isDefault;
-    const from = p.range ? keyToLiteral(kt, p.range.from) : null;
-    const to = p.range ? keyToLiteral(kt, p.range.to) : null;
+    const printed = p.range ? rangeLiterals(kt, p.range) : null;
+    const from = printed ? printed.from : null;
+    const to = printed ? printed.to : null;
     const { tablespace, storage, options } = p;
     // Options only where a driver reports them (Greenplum 6), so other fingerprints stay as they
     // were. Two literals rather than a spread: this runs once per partition.

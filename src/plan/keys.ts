@@ -107,6 +107,26 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 // 00–99 as table lookups: padStart was a third of printing a bound, and plans print several per partition.
 const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => pad(i));
 
+/** A range's bounds as literals (keyToLiteral of each). */
+export interface RangeLiterals {
+  readonly keyType: KeyType;
+  readonly from: string;
+  readonly to: string;
+}
+
+// Per range object: a partition's bounds are printed for its fingerprint, the plan's layout and
+// its partition list — three times each per plan. Ranges are never changed after they are made.
+const printedRanges = new WeakMap<KeyRange, RangeLiterals>();
+
+/** keyToLiteral of both bounds, computed once per range object and key type. */
+export function rangeLiterals(keyType: KeyType, range: KeyRange): RangeLiterals {
+  const known = printedRanges.get(range);
+  if (known?.keyType === keyType) return known;
+  const printed = { keyType, from: keyToLiteral(keyType, range.from), to: keyToLiteral(keyType, range.to) };
+  printedRanges.set(range, printed);
+  return printed;
+}
+
 /** The literal for a bound: `2024-01-01`, `2024-01-01 00:00:00`, `2024-01-01 00:00:00+00`, `MINVALUE`/`MAXVALUE`. */
 export function keyToLiteral(keyType: KeyType, key: KeyPoint): string {
   if (key === -Infinity) return 'MINVALUE';

@@ -1,5 +1,5 @@
 // The before/after partition lists of a plan's diff view, as data: the renderers lay them out.
-import { keyToLiteral } from './keys.js';
+import { rangeLiterals } from './keys.js';
 import type { ActualTable, LayoutEntry } from './model.js';
 
 /** The table's partitions by start, DEFAULT last; `created` holds "schema.name" of partitions the plan makes. */
@@ -16,8 +16,9 @@ export function layoutEntries(t: ActualTable, created: ReadonlySet<string>): Lay
       bytes: p.rowsUnknown ? null : Math.max(0, Math.round(p.bytes)),
     };
     if (!p.isDefault && p.range) {
-      e.from = keyToLiteral(t.keyType, p.range.from);
-      e.to = keyToLiteral(t.keyType, p.range.to);
+      const printed = rangeLiterals(t.keyType, p.range);
+      e.from = printed.from;
+      e.to = printed.to;
     }
     if (created.has(`${p.table.schema}.${p.table.name}`)) e.isNew = true;
     return e;

@@ -1,5 +1,5 @@
 // How plans, snapshots and stale-plan messages refer to partitions.
-import { keyToLiteral } from './keys.js';
+import { keyToLiteral, rangeLiterals } from './keys.js';
 import type { ActualPartition, KeyType, PartitionRef, TargetPartition } from './model.js';
 import type { AllocatedName } from './names.js';
 
@@ -7,8 +7,9 @@ import type { AllocatedName } from './names.js';
 export function partitionRef(kt: KeyType, p: ActualPartition): PartitionRef {
   const r: PartitionRef = { name: p.table.name, schema: p.table.schema, isDefault: p.isDefault };
   if (!p.isDefault && p.range) {
-    r.from = keyToLiteral(kt, p.range.from);
-    r.to = keyToLiteral(kt, p.range.to);
+    const printed = rangeLiterals(kt, p.range);
+    r.from = printed.from;
+    r.to = printed.to;
   }
   r.tablespace = p.tablespace;
   return r;

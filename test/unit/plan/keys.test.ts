@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyToLiteral, literalToKey } from '../../../src/plan/keys.js';
+import { keyToLiteral, literalToKey, rangeLiterals } from '../../../src/plan/keys.js';
 import type { KeyType } from '../../../src/plan/model.js';
 
 describe('literalToKey', () => {
@@ -113,5 +113,17 @@ describe('keyToLiteral', () => {
   it('round-trips dates before year 1 in PostgreSQL BC notation', () => {
     const text = keyToLiteral('date', literalToKey('date', '0044-03-15 BC'));
     expect(text).toBe('0044-03-15 BC');
+  });
+});
+
+describe('rangeLiterals', () => {
+  it('prints both bounds as keyToLiteral does, once per range object and key type', () => {
+    const range = { from: Date.UTC(2024, 0, 1), to: Date.UTC(2024, 1, 1) };
+    const date = rangeLiterals('date', range);
+    expect(date).toMatchObject({ from: '2024-01-01', to: '2024-02-01' });
+    expect(rangeLiterals('date', range)).toBe(date);
+    // The same range read under another key type is printed for that type, never from the cache.
+    expect(rangeLiterals('timestamptz', range)).toMatchObject({ from: '2024-01-01 00:00:00+00', to: '2024-02-01 00:00:00+00' });
+    expect(rangeLiterals('date', { from: -Infinity, to: Infinity })).toMatchObject({ from: 'MINVALUE', to: 'MAXVALUE' });
   });
 });
