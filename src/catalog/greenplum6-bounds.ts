@@ -4,7 +4,7 @@
 // Its own small literal parser on purpose: it must accept exactly what pg_get_expr prints on GP6
 // (ISO DateStyle, the key type's cast), and say clearly what it does not.
 import type { KeyPoint, KeyRange, KeyType } from '../plan/model.js';
-import { daysInMonth } from '../util/civil.js';
+import { plainLiteral } from '../plan/keys.js';
 
 export class Greenplum6BoundError extends Error {
   constructor(message: string) {
@@ -64,7 +64,6 @@ export function parseGreenplum6Bound(expr: string, what: string): ParsedBound {
   return { literal, castType, point: literalToKeyPoint(literal, castType, what) };
 }
 
-/** Reads a leading SQL string literal ('..' with '' escapes, or E'..' with backslash escapes). */
 const PLAIN_CASTS: ReadonlyArray<{ cast: string; castType: KeyType; literalLength: number }> = [
   { cast: "'::date", castType: 'date', literalLength: 10 },
   { cast: "'::timestamp without time zone", castType: 'timestamp', literalLength: 19 },
@@ -74,43 +73,23 @@ const PLAIN_CASTS: ReadonlyArray<{ cast: string; castType: KeyType; literalLengt
 /**
  * The three shapes pg_get_expr prints for real bounds in a UTC session — `'2024-01-01'::date`,
  * `'2024-01-01 00:00:00'::timestamp without time zone`, `'2024-01-01 00:00:00+00'::timestamp with
- * time zone` — read without regular expressions or a Date: a plan reads two per partition, of
- * tables with tens of thousands. null for anything else, which the general parser reads (or
+ * time zone` — whose literal is read by plainLiteral (src/plan/keys.ts, as PostgreSQL's bound texts
+ * are), without regular expressions or a Date: a plan reads two per partition, of tables with tens
+ * of thousands. null for anything else, which the general parser reads (or
  * refuses, with its message); for what it accepts, the same point the general parser gives.
  */
 function plainBound(expr: string): ParsedBound | null {
   if (expr.charCodeAt(0) !== 39) return null; // '
   for (const { cast, castType, literalLength } of PLAIN_CASTS) {
     if (expr.length !== literalLength + 1 + cast.length || !expr.endsWith(cast)) continue;
-    const s = expr.slice(1, literalLength + 1);
-    if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null; // '-'
-    const year = digits(s, 0, 4);
-    const month = digits(s, 5, 2);
-    const day = digits(s, 8, 2);
-    if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-    if (castType === 'date') return { literal: s, castType, point: Date.UTC(year, month - 1, day) };
-    if (s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null; // ' ', ':'
-    if (castType === 'timestamptz' && (s.charCodeAt(19) !== 43 || s.charCodeAt(20) !== 48 || s.charCodeAt(21) !== 48)) return null; // '+00'
-    const hour = digits(s, 11, 2);
-    const minute = digits(s, 14, 2);
-    const second = digits(s, 17, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
-    return { literal: s, castType, point: Date.UTC(year, month - 1, day, hour, minute, second) };
+    const literal = expr.slice(1, literalLength + 1);
+    const point = plainLiteral(castType, literal);
+    return point === null ? null : { literal, castType, point };
   }
   return null;
 }
 
-/** The decimal number in s[at, at + count), or -1 if any of those characters is not a digit. */
-function digits(s: string, at: number, count: number): number {
-  let v = 0;
-  for (let i = at; i < at + count; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
+/** Reads a leading SQL string literal ('..' with '' escapes, or E'..' with backslash escapes). */
 function readStringLiteral(text: string, what: string, original: string): { literal: string; rest: string } {
   let i = 0;
   let escapeBackslash = false;

@@ -64,7 +64,7 @@ export function literalToKey(keyType: KeyType, text: string): KeyPoint {
  * 00:00:00` (timestamp), `2024-01-01 00:00:00+00` (timestamptz) — read without a regular
  * expression: introspection reads two per partition. null for anything else (the general parser).
  */
-function plainLiteral(keyType: KeyType, s: string): KeyPoint | null {
+export function plainLiteral(keyType: KeyType, s: string): KeyPoint | null {
   const n = s.length;
   if (keyType === 'date' ? n !== 10 : keyType === 'timestamp' ? n !== 19 : n !== 22) return null;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null; // '-'
